@@ -1,0 +1,2 @@
+//! The `ganome` command.
+fn main() {}

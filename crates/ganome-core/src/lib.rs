@@ -1,0 +1,1 @@
+//! Ganome core domain vocabulary.

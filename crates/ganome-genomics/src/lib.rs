@@ -1,0 +1,1 @@
+//! Variant files, normalisation, transcript database, consequences and HGVS.

@@ -1,0 +1,1 @@
+//! Knowledge base: model, importers, matcher, evidence levels.
