@@ -1,1 +1,28 @@
-//! Ganome core domain vocabulary.
+//! Ganome's domain vocabulary: facility kinds, roles, consent items, case states and the
+//! validation errors that say which field was wrong. Pure: no I/O.
+//!
+//! ```
+//! use ganome_core::{CaseState, FacilityKind};
+//!
+//! assert!(FacilityKind::HubHospital.may_host_panel_by_default());
+//! assert_eq!(CaseState::Registered.next(), Some(CaseState::SpecimenShipped));
+//! assert_eq!("results_received".parse::<CaseState>().unwrap(), CaseState::ResultsReceived);
+//! ```
+
+mod case;
+mod consent;
+mod facility;
+mod patient;
+mod role;
+mod text_enum;
+mod timestamp;
+mod validation;
+
+pub use case::{CaseState, SpecimenType, TestProduct};
+pub use consent::{ConsentItems, ConsentMethod, GermlineDisclosure};
+pub use facility::{FacilityKind, Prefecture, PREFECTURES};
+pub use patient::Sex;
+pub use role::Role;
+pub use text_enum::UnknownVariant;
+pub use timestamp::{Timestamp, parse_date};
+pub use validation::{FieldError, ValidationErrors};
