@@ -1,0 +1,3 @@
+//! Integration tests for ganome-genomics (one binary, modules per area).
+
+mod readers;
