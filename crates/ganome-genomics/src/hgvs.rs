@@ -20,9 +20,13 @@
 //! (c.→p. prediction).
 
 pub mod model;
+pub mod normalize;
 pub mod parser;
+pub mod protein;
+pub mod reference;
 
 pub use model::HgvsVariant;
+pub use normalize::{DirectoryReferences, Normalization, NormalizeError, normalize};
 pub use parser::ParseError;
 
 /// Parses one HGVS description; the error carries the byte offset of the offending character.

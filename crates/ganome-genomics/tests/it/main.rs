@@ -1,3 +1,4 @@
 //! Integration tests for ganome-genomics (one binary, modules per area).
 
+mod hgvs;
 mod readers;

@@ -1,0 +1,1015 @@
+//! Normalisation of nucleotide descriptions against a reference.
+//!
+//! Every variant is first turned into a reference-level edit (0-based half-open
+//! span on the reference's forward strand plus the inserted bases), after checking
+//! any stated reference bases. Edits are then merged when they touch, trimmed of
+//! bases common to the deleted and inserted sequence and written back:
+//! deletions and insertions are shifted 3′ (towards the transcript's 3′ end for
+//! `c.`/`n.`, towards higher coordinates for `g.`), an insertion that repeats the
+//! preceding sequence becomes `dup` (one copy) or a repeat `UNIT[n]` (several
+//! copies), a 1:1 delins becomes a substitution, a reverse-complement delins an
+//! inversion. The same edits feed [`super::protein::predict`] for `p.`.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use thiserror::Error;
+
+use super::{
+    model::{
+        CoordinateSystem, HgvsVariant, Inserted, InsertedPart, Location, NucleotideEdit,
+        NucleotideVariant, Offset, Point, Position, ReferenceSpec, SequenceOrLength, VariantBody,
+    },
+    parser::{ParseError, is_transcript_accession},
+    protein::{predict, reverse_complement},
+    reference::{Reference, ReferenceError, ReferenceTranscript},
+};
+
+/// Why a description could not be normalised.
+#[derive(Debug, Error)]
+pub enum NormalizeError {
+    /// The description is not valid HGVS.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// The reference could not be loaded.
+    #[error(transparent)]
+    Reference(#[from] ReferenceError),
+    /// The selector names no transcript of the reference.
+    #[error("no transcript {selector} on {accession}")]
+    UnknownSelector {
+        /// The reference.
+        accession: String,
+        /// The selector.
+        selector: String,
+    },
+    /// A position lies outside the reference or cannot be placed.
+    #[error("position {position} is outside {accession}")]
+    OutOfRange {
+        /// The reference.
+        accession: String,
+        /// The position as written.
+        position: String,
+    },
+    /// A stated reference sequence or length differs from the reference.
+    #[error("{position}: stated sequence {stated} does not match the reference {actual}")]
+    SequenceMismatch {
+        /// The location as written.
+        position: String,
+        /// What the description says.
+        stated: String,
+        /// What the reference has.
+        actual: String,
+    },
+    /// The description uses something this engine does not normalise.
+    #[error("not supported: {0}")]
+    Unsupported(String),
+    /// Two variants of one allele overlap.
+    #[error("variants overlap: {0}")]
+    Overlap(String),
+}
+
+/// A reference-level edit: replace `start..end` (0-based, forward strand) by `inserted`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefEdit {
+    /// First replaced base.
+    pub start: usize,
+    /// One past the last replaced base (`start == end` for an insertion).
+    pub end: usize,
+    /// Inserted bases, forward strand.
+    pub inserted: Vec<u8>,
+}
+
+/// The result of normalising one description.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Normalization {
+    /// The description as given.
+    pub input: String,
+    /// The normalised description in the input's coordinate system.
+    pub normalized: Option<String>,
+    /// The same variant on the genomic reference (`g.`), when the reference is genomic.
+    pub genomic: Option<String>,
+    /// The predicted protein change, when the transcript is coding.
+    pub protein: Option<String>,
+}
+
+/// Supplies references by accession.
+pub trait ReferenceProvider {
+    /// The reference named `accession`.
+    fn reference(&mut self, accession: &str) -> Result<Arc<Reference>, ReferenceError>;
+}
+
+/// References from a directory of `<accession>.gff3` + `<accession>.fasta`, cached.
+#[derive(Debug)]
+pub struct DirectoryReferences {
+    dir: PathBuf,
+    cache: HashMap<String, Arc<Reference>>,
+}
+
+impl DirectoryReferences {
+    /// References under `dir`.
+    pub fn new(dir: impl AsRef<Path>) -> Self {
+        Self {
+            dir: dir.as_ref().to_path_buf(),
+            cache: HashMap::new(),
+        }
+    }
+}
+
+impl ReferenceProvider for DirectoryReferences {
+    fn reference(&mut self, accession: &str) -> Result<Arc<Reference>, ReferenceError> {
+        if let Some(r) = self.cache.get(accession) {
+            return Ok(Arc::clone(r));
+        }
+        let r = Arc::new(Reference::load(&self.dir, accession)?);
+        self.cache.insert(accession.to_owned(), Arc::clone(&r));
+        Ok(r)
+    }
+}
+
+/// Parses and normalises one description.
+pub fn normalize(
+    description: &str,
+    references: &mut dyn ReferenceProvider,
+) -> Result<Normalization, NormalizeError> {
+    let variant = super::parse(description)?;
+    normalize_variant(description, &variant, references)
+}
+
+/// The frame a description's positions are read in.
+struct Frame<'a> {
+    reference: &'a Reference,
+    transcript: Option<&'a ReferenceTranscript>,
+    system: CoordinateSystem,
+}
+
+impl Frame<'_> {
+    fn out_of_range(&self, what: impl ToString) -> NormalizeError {
+        NormalizeError::OutOfRange {
+            accession: self.reference.accession.clone(),
+            position: what.to_string(),
+        }
+    }
+
+    fn forward(&self) -> bool {
+        self.transcript.is_none_or(|t| t.forward)
+    }
+
+    /// Transcript-order exons with the number of transcript bases before each.
+    fn exons(t: &ReferenceTranscript) -> Vec<(usize, usize, i64)> {
+        let mut ordered: Vec<(usize, usize)> = t.exons.clone();
+        if !t.forward {
+            ordered.reverse();
+        }
+        let mut cum = 0i64;
+        ordered
+            .into_iter()
+            .map(|(a, b)| {
+                let r = (a, b, cum);
+                cum += (b - a) as i64;
+                r
+            })
+            .collect()
+    }
+
+    fn cds_n(t: &ReferenceTranscript) -> Option<(i64, i64)> {
+        let (lo, hi) = t.cds?;
+        let (first, last) = if t.forward {
+            (lo, hi.checked_sub(1)?)
+        } else {
+            (hi.checked_sub(1)?, lo)
+        };
+        let (a, _) = Self::n_of_index(t, first);
+        let (b, _) = Self::n_of_index(t, last);
+        Some((a, b))
+    }
+
+    /// Transcript position (1-based, may be < 1 or > length) and offset of a reference index.
+    fn n_of_index(t: &ReferenceTranscript, x: usize) -> (i64, i64) {
+        let exons = Self::exons(t);
+        let total: i64 = exons.iter().map(|e| (e.1 - e.0) as i64).sum();
+        let x = x as i64;
+        let along = |a: usize, b: usize| -> i64 {
+            if t.forward {
+                x - a as i64
+            } else {
+                b as i64 - 1 - x
+            }
+        };
+        for &(a, b, cum) in &exons {
+            if x >= a as i64 && x < b as i64 {
+                return (cum + along(a, b) + 1, 0);
+            }
+        }
+        let (Some(first), Some(last)) = (exons.first(), exons.last()) else {
+            return (x + 1, 0);
+        };
+        // Upstream of the transcript.
+        let up = if t.forward {
+            first.0 as i64 - x
+        } else {
+            x - (first.1 as i64 - 1)
+        };
+        if up > 0 {
+            return (1 - up, 0);
+        }
+        let down = if t.forward {
+            x - (last.1 as i64 - 1)
+        } else {
+            last.0 as i64 - x
+        };
+        if down > 0 {
+            return (total + down, 0);
+        }
+        // Intronic: nearest exon boundary, ties to the upstream exon (`+`).
+        for w in exons.windows(2) {
+            let (a1, b1, c1) = w[0];
+            let (a2, b2, c2) = w[1];
+            let (d1, d2) = if t.forward {
+                (x - (b1 as i64 - 1), a2 as i64 - x)
+            } else {
+                (a1 as i64 - x, x - (b2 as i64 - 1))
+            };
+            if d1 > 0 && d2 > 0 {
+                return if d1 <= d2 {
+                    (c1 + (b1 - a1) as i64, d1)
+                } else {
+                    (c2 + 1, -d2)
+                };
+            }
+        }
+        (x + 1, 0)
+    }
+
+    /// Reference index of a transcript position.
+    fn index_of_n(t: &ReferenceTranscript, n: i64) -> Option<i64> {
+        let exons = Self::exons(t);
+        let total: i64 = exons.iter().map(|e| (e.1 - e.0) as i64).sum();
+        let (first, last) = (exons.first()?, exons.last()?);
+        if n < 1 {
+            let d = 1 - n;
+            return Some(if t.forward {
+                first.0 as i64 - d
+            } else {
+                first.1 as i64 - 1 + d
+            });
+        }
+        if n > total {
+            let d = n - total;
+            return Some(if t.forward {
+                last.1 as i64 - 1 + d
+            } else {
+                last.0 as i64 - d
+            });
+        }
+        for &(a, b, cum) in &exons {
+            let len = (b - a) as i64;
+            if n > cum && n <= cum + len {
+                let k = n - cum - 1;
+                return Some(if t.forward {
+                    a as i64 + k
+                } else {
+                    b as i64 - 1 - k
+                });
+            }
+        }
+        None
+    }
+
+    /// Reference index (0-based, forward) of a written position.
+    fn index(&self, p: &Position) -> Result<usize, NormalizeError> {
+        let base = p.base.ok_or_else(|| {
+            NormalizeError::Unsupported("unknown position '?' cannot be normalised".to_owned())
+        })?;
+        let offset = match p.offset {
+            Offset::None => 0,
+            Offset::Known(o) => o,
+            Offset::Unknown { .. } => {
+                return Err(NormalizeError::Unsupported(
+                    "unknown intronic offset cannot be normalised".to_owned(),
+                ));
+            }
+        };
+        let idx = match (self.system, self.transcript) {
+            (CoordinateSystem::Coding | CoordinateSystem::NonCoding | CoordinateSystem::Rna, Some(t)) => {
+                if offset != 0 && self.reference.is_transcript {
+                    return Err(NormalizeError::Unsupported(format!(
+                        "intronic position {p} on the transcript reference {}",
+                        self.reference.accession
+                    )));
+                }
+                let n = if self.system == CoordinateSystem::Coding {
+                    let (cs, ce) = Self::cds_n(t).ok_or_else(|| {
+                        NormalizeError::Unsupported(format!("c. position on non-coding {}", t.id))
+                    })?;
+                    if p.after_cds_end {
+                        ce + base
+                    } else if base < 0 {
+                        cs + base
+                    } else {
+                        cs + base - 1
+                    }
+                } else {
+                    base
+                };
+                let i = Self::index_of_n(t, n).ok_or_else(|| self.out_of_range(p))?;
+                if t.forward { i + offset } else { i - offset }
+            }
+            _ => base - 1,
+        };
+        if idx < 0 || idx as usize >= self.reference.sequence.len() {
+            return Err(self.out_of_range(p));
+        }
+        Ok(idx as usize)
+    }
+
+    /// Written position of a reference index.
+    fn position(&self, x: usize) -> Position {
+        match (self.system, self.transcript) {
+            (CoordinateSystem::Coding | CoordinateSystem::NonCoding | CoordinateSystem::Rna, Some(t)) => {
+                let (n, off) = Self::n_of_index(t, x);
+                let offset = if off == 0 {
+                    Offset::None
+                } else {
+                    Offset::Known(off)
+                };
+                if self.system == CoordinateSystem::Coding {
+                    if let Some((cs, ce)) = Self::cds_n(t) {
+                        let (base, after) = if n < cs {
+                            (n - cs, false)
+                        } else if n > ce {
+                            (n - ce, true)
+                        } else {
+                            (n - cs + 1, false)
+                        };
+                        return Position {
+                            base: Some(base),
+                            after_cds_end: after,
+                            offset,
+                        };
+                    }
+                }
+                Position {
+                    base: Some(n),
+                    after_cds_end: false,
+                    offset,
+                }
+            }
+            _ => Position::plain(x as i64 + 1),
+        }
+    }
+
+    /// Forward-strand span of a written location.
+    fn span(&self, loc: &Location) -> Result<(usize, usize), NormalizeError> {
+        let exact = |p: &Point| match p {
+            Point::Exact(p) => Ok(*p),
+            Point::Uncertain(..) => Err(NormalizeError::Unsupported(
+                "uncertain positions cannot be normalised".to_owned(),
+            )),
+        };
+        let (a, b) = match loc {
+            Location::Point(p) => {
+                let i = self.index(&exact(p)?)?;
+                (i, i)
+            }
+            Location::Range(p, q) => (self.index(&exact(p)?)?, self.index(&exact(q)?)?),
+        };
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        if (self.strand_forward() && a > b) || (!self.strand_forward() && a < b) {
+            return Err(NormalizeError::Unsupported(format!(
+                "range {loc} is given in reverse order"
+            )));
+        }
+        Ok((lo, hi + 1))
+    }
+
+    /// Bases of a forward span in the description's orientation.
+    fn oriented(&self, s: &[u8]) -> Vec<u8> {
+        if self.forward() || self.system == CoordinateSystem::Genomic {
+            s.to_vec()
+        } else {
+            reverse_complement(s)
+        }
+    }
+
+    fn to_forward(&self, s: &[u8]) -> Vec<u8> {
+        self.oriented(s)
+    }
+
+    fn strand_forward(&self) -> bool {
+        self.forward() || self.system == CoordinateSystem::Genomic
+    }
+}
+
+fn upper(s: &str) -> Vec<u8> {
+    s.bytes()
+        .map(|b| match b.to_ascii_uppercase() {
+            b'U' => b'T',
+            o => o,
+        })
+        .collect()
+}
+
+fn check_stated(
+    loc: &Location,
+    stated: &Option<SequenceOrLength>,
+    actual: &[u8],
+) -> Result<(), NormalizeError> {
+    match stated {
+        Some(SequenceOrLength::Sequence(s)) if upper(s) != actual => {
+            Err(NormalizeError::SequenceMismatch {
+                position: loc.to_string(),
+                stated: s.clone(),
+                actual: String::from_utf8_lossy(actual).into_owned(),
+            })
+        }
+        Some(SequenceOrLength::Length(n)) if *n as usize != actual.len() => {
+            Err(NormalizeError::SequenceMismatch {
+                position: loc.to_string(),
+                stated: n.to_string(),
+                actual: actual.len().to_string(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Resolves inserted material into bases in the description's orientation.
+fn inserted_bases(
+    frame: &Frame<'_>,
+    inserted: &Inserted,
+    references: &mut dyn ReferenceProvider,
+) -> Result<Vec<u8>, NormalizeError> {
+    let mut out = Vec::new();
+    for part in &inserted.parts {
+        match part {
+            InsertedPart::Sequence { bases, repeat } => {
+                let b = upper(bases);
+                for _ in 0..repeat.unwrap_or(1) {
+                    out.extend_from_slice(&b);
+                }
+            }
+            InsertedPart::Length(_) => {
+                return Err(NormalizeError::Unsupported(
+                    "inserted sequence given only by its length".to_owned(),
+                ));
+            }
+            InsertedPart::Range { location, inverted } => {
+                let (s, e) = frame.span(location)?;
+                let seq = frame.oriented(&frame.reference.sequence[s..e]);
+                out.extend(if *inverted { reverse_complement(&seq) } else { seq });
+            }
+            InsertedPart::Remote {
+                reference,
+                coordinate_system,
+                location,
+                inverted,
+            } => {
+                let r = references.reference(&reference.accession)?;
+                let system = coordinate_system.unwrap_or(if is_transcript_accession(reference) {
+                    CoordinateSystem::Coding
+                } else {
+                    CoordinateSystem::Genomic
+                });
+                let transcript = pick_transcript(&r, reference, system)?;
+                let remote = Frame {
+                    reference: &r,
+                    transcript,
+                    system,
+                };
+                let (s, e) = remote.span(location)?;
+                let seq = remote.oriented(&r.sequence[s..e]);
+                out.extend(if *inverted { reverse_complement(&seq) } else { seq });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn pick_transcript<'a>(
+    r: &'a Reference,
+    spec: &ReferenceSpec,
+    system: CoordinateSystem,
+) -> Result<Option<&'a ReferenceTranscript>, NormalizeError> {
+    if let Some(sel) = &spec.selector {
+        if r.is_transcript {
+            return Ok(r.transcripts.first());
+        }
+        // An LRG accession written `LRG_1t1` carries its transcript in the name.
+        return r
+            .transcript(sel)
+            .map(Some)
+            .ok_or_else(|| NormalizeError::UnknownSelector {
+                accession: r.accession.clone(),
+                selector: sel.clone(),
+            });
+    }
+    if let Some((_, t)) = spec.accession.split_once("t").filter(|_| spec.accession.starts_with("LRG_")) {
+        if let Some(tr) = r.transcript(&format!("t{t}")) {
+            return Ok(Some(tr));
+        }
+    }
+    match system {
+        CoordinateSystem::Genomic | CoordinateSystem::Mitochondrial | CoordinateSystem::Circular
+            if !r.is_transcript =>
+        {
+            Ok(None)
+        }
+        _ => Ok(r.default_transcript()),
+    }
+}
+
+/// The edit of one written variant, in the frame of the description.
+fn to_ref_edit(
+    frame: &Frame<'_>,
+    v: &NucleotideVariant,
+    references: &mut dyn ReferenceProvider,
+) -> Result<Option<RefEdit>, NormalizeError> {
+    let Some(edit) = &v.edit else {
+        return Ok(None);
+    };
+    let seq = &frame.reference.sequence;
+    let (s, e) = frame.span(&v.location)?;
+    let here = frame.oriented(&seq[s..e]);
+    let edit = match edit {
+        NucleotideEdit::Substitution {
+            reference,
+            alternative,
+        } => {
+            check_stated(
+                &v.location,
+                &Some(SequenceOrLength::Sequence(reference.clone())),
+                &here,
+            )?;
+            RefEdit {
+                start: s,
+                end: e,
+                inserted: frame.to_forward(&upper(alternative)),
+            }
+        }
+        NucleotideEdit::Deletion { deleted } => {
+            check_stated(&v.location, deleted, &here)?;
+            RefEdit {
+                start: s,
+                end: e,
+                inserted: Vec::new(),
+            }
+        }
+        NucleotideEdit::Duplication { duplicated } => {
+            check_stated(&v.location, duplicated, &here)?;
+            RefEdit {
+                start: e,
+                end: e,
+                inserted: seq[s..e].to_vec(),
+            }
+        }
+        NucleotideEdit::Insertion { inserted } => {
+            if let Location::Range(..) = v.location {
+                if e - s != 2 {
+                    return Err(NormalizeError::Unsupported(format!(
+                        "insertion between non-adjacent positions {}",
+                        v.location
+                    )));
+                }
+            } else {
+                return Err(NormalizeError::Unsupported(
+                    "insertion needs two flanking positions".to_owned(),
+                ));
+            }
+            let bases = inserted_bases(frame, inserted, references)?;
+            RefEdit {
+                start: s + 1,
+                end: s + 1,
+                inserted: frame.to_forward(&bases),
+            }
+        }
+        NucleotideEdit::DeletionInsertion { deleted, inserted } => {
+            check_stated(&v.location, deleted, &here)?;
+            let bases = inserted_bases(frame, inserted, references)?;
+            RefEdit {
+                start: s,
+                end: e,
+                inserted: frame.to_forward(&bases),
+            }
+        }
+        NucleotideEdit::Inversion => RefEdit {
+            start: s,
+            end: e,
+            inserted: reverse_complement(&seq[s..e]),
+        },
+        NucleotideEdit::Identity { reference } => {
+            if let Some(r) = reference {
+                check_stated(&v.location, &Some(SequenceOrLength::Sequence(r.clone())), &here)?;
+            }
+            RefEdit {
+                start: s,
+                end: e,
+                inserted: seq[s..e].to_vec(),
+            }
+        }
+        NucleotideEdit::Repeat { unit, count } => {
+            let unit = unit.as_deref().map(upper).unwrap_or_else(|| here.clone());
+            if unit.is_empty() {
+                return Err(NormalizeError::Unsupported("empty repeat unit".to_owned()));
+            }
+            if here.len() % unit.len() != 0
+                || here.chunks(unit.len()).any(|c| c != unit.as_slice())
+            {
+                return Err(NormalizeError::SequenceMismatch {
+                    position: v.location.to_string(),
+                    stated: String::from_utf8_lossy(&unit).into_owned(),
+                    actual: String::from_utf8_lossy(&here).into_owned(),
+                });
+            }
+            let mut bases = Vec::new();
+            for _ in 0..*count {
+                bases.extend_from_slice(&unit);
+            }
+            RefEdit {
+                start: s,
+                end: e,
+                inserted: frame.to_forward(&bases),
+            }
+        }
+        NucleotideEdit::Conversion { .. } | NucleotideEdit::Copy { .. } => {
+            return Err(NormalizeError::Unsupported(format!("edit {edit}")));
+        }
+    };
+    Ok(Some(edit))
+}
+
+/// Trims bases shared by the deleted and inserted sequence (suffix first, then prefix).
+fn trim(seq: &[u8], e: &RefEdit) -> RefEdit {
+    let (mut s, mut en) = (e.start, e.end);
+    let mut ins: &[u8] = &e.inserted;
+    while en > s && !ins.is_empty() && seq[en - 1] == ins[ins.len() - 1] {
+        en -= 1;
+        ins = &ins[..ins.len() - 1];
+    }
+    while en > s && !ins.is_empty() && seq[s] == ins[0] {
+        s += 1;
+        ins = &ins[1..];
+    }
+    RefEdit {
+        start: s,
+        end: en,
+        inserted: ins.to_vec(),
+    }
+}
+
+/// Shifts a pure deletion or insertion as far as possible in one direction.
+fn shift(seq: &[u8], e: &RefEdit, towards_end: bool) -> RefEdit {
+    let mut e = e.clone();
+    if e.inserted.is_empty() && e.end > e.start {
+        if towards_end {
+            while e.end < seq.len() && seq[e.start] == seq[e.end] {
+                e.start += 1;
+                e.end += 1;
+            }
+        } else {
+            while e.start > 0 && seq[e.start - 1] == seq[e.end - 1] {
+                e.start -= 1;
+                e.end -= 1;
+            }
+        }
+    } else if e.start == e.end && !e.inserted.is_empty() {
+        if towards_end {
+            while e.start < seq.len() && e.inserted[0] == seq[e.start] {
+                e.inserted.rotate_left(1);
+                e.start += 1;
+            }
+        } else {
+            while e.start > 0 && e.inserted[e.inserted.len() - 1] == seq[e.start - 1] {
+                e.inserted.rotate_right(1);
+                e.start -= 1;
+            }
+        }
+        e.end = e.start;
+    }
+    e
+}
+
+/// Smallest unit `u` with `s == u^k`.
+fn period(s: &[u8]) -> usize {
+    (1..=s.len())
+        .find(|&p| s.len() % p == 0 && s.chunks(p).all(|c| c == &s[..p]))
+        .unwrap_or(s.len())
+}
+
+/// How an edit is written after normalisation, on forward coordinates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Described {
+    Identity,
+    Substitution(usize, u8, u8),
+    Deletion(usize, usize),
+    Duplication(usize, usize),
+    Insertion(usize, Vec<u8>),
+    Repeat(usize, usize, Vec<u8>, u64),
+    Inversion(usize, usize),
+    DelIns(usize, usize, Vec<u8>),
+}
+
+fn describe(seq: &[u8], edit: &RefEdit, towards_end: bool) -> Described {
+    let e = shift(seq, &trim(seq, edit), towards_end);
+    let (s, en) = (e.start, e.end);
+    if s == en && e.inserted.is_empty() {
+        return Described::Identity;
+    }
+    if e.inserted.is_empty() {
+        return Described::Deletion(s, en);
+    }
+    if s == en {
+        let ins = &e.inserted;
+        let p = period(ins);
+        let unit = &ins[..p];
+        let k = (ins.len() / p) as u64;
+        // Copies of the unit already in the reference next to the insertion,
+        // on the side the insertion was shifted away from.
+        let mut m = 0usize;
+        if towards_end {
+            while s >= (m + 1) * p && &seq[s - (m + 1) * p..s - m * p] == unit {
+                m += 1;
+            }
+        } else {
+            while s + (m + 1) * p <= seq.len() && &seq[s + m * p..s + (m + 1) * p] == unit {
+                m += 1;
+            }
+        }
+        if m > 0 {
+            let (rs, re) = if towards_end {
+                (s - m * p, s)
+            } else {
+                (s, s + m * p)
+            };
+            if k == 1 {
+                return if towards_end {
+                    Described::Duplication(s - p, s)
+                } else {
+                    Described::Duplication(s, s + p)
+                };
+            }
+            return Described::Repeat(rs, re, unit.to_vec(), m as u64 + k);
+        }
+        return Described::Insertion(s, e.inserted);
+    }
+    let del = &seq[s..en];
+    if del.len() == 1 && e.inserted.len() == 1 {
+        return Described::Substitution(s, del[0], e.inserted[0]);
+    }
+    if del.len() > 1 && reverse_complement(del) == e.inserted {
+        return Described::Inversion(s, en);
+    }
+    Described::DelIns(s, en, e.inserted)
+}
+
+fn location(frame: &Frame<'_>, s: usize, e: usize) -> Location {
+    // `s..e` forward, non-empty.
+    let (a, b) = if frame.strand_forward() {
+        (s, e - 1)
+    } else {
+        (e - 1, s)
+    };
+    if a == b {
+        Location::Point(Point::Exact(frame.position(a)))
+    } else {
+        Location::Range(
+            Point::Exact(frame.position(a)),
+            Point::Exact(frame.position(b)),
+        )
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn to_variant(frame: &Frame<'_>, d: &Described) -> Option<NucleotideVariant> {
+    let (location, edit) = match d {
+        Described::Identity => return None,
+        Described::Substitution(s, r, a) => (
+            location(frame, *s, s + 1),
+            NucleotideEdit::Substitution {
+                reference: text(&frame.oriented(&[*r])),
+                alternative: text(&frame.oriented(&[*a])),
+            },
+        ),
+        Described::Deletion(s, e) => (
+            location(frame, *s, *e),
+            NucleotideEdit::Deletion { deleted: None },
+        ),
+        Described::Duplication(s, e) => (
+            location(frame, *s, *e),
+            NucleotideEdit::Duplication { duplicated: None },
+        ),
+        Described::Insertion(p, ins) => (
+            location(frame, p - 1, p + 1),
+            NucleotideEdit::Insertion {
+                inserted: Inserted::sequence(text(&frame.oriented(ins))),
+            },
+        ),
+        Described::Repeat(s, e, unit, n) => (
+            location(frame, *s, *e),
+            NucleotideEdit::Repeat {
+                unit: Some(text(&frame.oriented(unit))),
+                count: *n,
+            },
+        ),
+        Described::Inversion(s, e) => (location(frame, *s, *e), NucleotideEdit::Inversion),
+        Described::DelIns(s, e, ins) => (
+            location(frame, *s, *e),
+            NucleotideEdit::DeletionInsertion {
+                deleted: None,
+                inserted: Inserted::sequence(text(&frame.oriented(ins))),
+            },
+        ),
+    };
+    Some(NucleotideVariant {
+        location,
+        edit: Some(edit),
+        predicted: false,
+    })
+}
+
+/// Writes the edits in a frame; `None` entries are bare positions kept as written.
+fn write(
+    frame: &Frame<'_>,
+    spec: ReferenceSpec,
+    edits: &[RefEdit],
+    bare: &[(usize, usize)],
+) -> HgvsVariant {
+    let towards_end = frame.strand_forward();
+    let mut items: Vec<(usize, NucleotideVariant)> = edits
+        .iter()
+        .filter_map(|e| {
+            let d = describe(&frame.reference.sequence, e, towards_end);
+            to_variant(frame, &d).map(|v| (e.start, v))
+        })
+        .collect();
+    for &(s, e) in bare {
+        items.push((
+            s,
+            NucleotideVariant {
+                location: location(frame, s, e),
+                edit: None,
+                predicted: false,
+            },
+        ));
+    }
+    items.sort_by_key(|(s, _)| *s);
+    if !towards_end {
+        items.reverse();
+    }
+    let body = if items.is_empty() {
+        VariantBody::NucleotideIdentity
+    } else {
+        VariantBody::Nucleotide(items.into_iter().map(|(_, v)| v).collect())
+    };
+    HgvsVariant {
+        reference: spec,
+        coordinate_system: Some(frame.system),
+        body,
+    }
+}
+
+/// Normalises an already parsed description.
+pub fn normalize_variant(
+    input: &str,
+    variant: &HgvsVariant,
+    references: &mut dyn ReferenceProvider,
+) -> Result<Normalization, NormalizeError> {
+    let reference = references.reference(&variant.reference.accession)?;
+    let system = variant.coordinate_system.unwrap_or_else(|| {
+        if reference.is_transcript || variant.reference.selector.is_some() {
+            CoordinateSystem::Coding
+        } else {
+            CoordinateSystem::Genomic
+        }
+    });
+    if system == CoordinateSystem::Protein {
+        return Err(NormalizeError::Unsupported(
+            "protein descriptions are parsed but not normalised".to_owned(),
+        ));
+    }
+    let transcript = pick_transcript(&reference, &variant.reference, system)?;
+    if matches!(system, CoordinateSystem::Coding) && transcript.is_none_or(|t| t.cds.is_none()) {
+        return Err(NormalizeError::Unsupported(format!(
+            "c. description on {} which has no coding transcript",
+            reference.accession
+        )));
+    }
+    let frame = Frame {
+        reference: &reference,
+        transcript: if system == CoordinateSystem::Genomic {
+            None
+        } else {
+            transcript
+        },
+        system,
+    };
+    let spec = ReferenceSpec {
+        accession: if variant.reference.accession.starts_with("LRG_") {
+            variant.reference.accession.clone()
+        } else {
+            reference.accession.clone()
+        },
+        selector: match (frame.transcript, reference.is_transcript) {
+            (Some(t), false) => Some(t.id.clone()),
+            _ => None,
+        },
+    };
+    let mut edits = Vec::new();
+    let mut bare = Vec::new();
+    match &variant.body {
+        VariantBody::NucleotideIdentity => {}
+        VariantBody::Protein(_) => {
+            return Err(NormalizeError::Unsupported(
+                "protein descriptions are parsed but not normalised".to_owned(),
+            ));
+        }
+        VariantBody::Nucleotide(vs) => {
+            for v in vs {
+                match to_ref_edit(&frame, v, references)? {
+                    Some(e) => edits.push(e),
+                    None => bare.push(frame.span(&v.location)?),
+                }
+            }
+        }
+    }
+    // Merge edits that touch; reject overlaps.
+    edits.sort_by_key(|e| (e.start, e.end));
+    let mut merged: Vec<RefEdit> = Vec::new();
+    for e in edits {
+        if let Some(last) = merged.last_mut() {
+            if e.start < last.end {
+                return Err(NormalizeError::Overlap(input.to_owned()));
+            }
+            if e.start == last.end && !(last.start == last.end && e.start == e.end) {
+                last.inserted.extend_from_slice(&e.inserted);
+                last.end = e.end;
+                continue;
+            }
+        }
+        merged.push(e);
+    }
+    let normalized = write(&frame, spec.clone(), &merged, &bare);
+    let genomic = if !reference.is_transcript {
+        let g = Frame {
+            reference: &reference,
+            transcript: None,
+            system: CoordinateSystem::Genomic,
+        };
+        let gspec = ReferenceSpec {
+            accession: spec.accession.clone(),
+            selector: None,
+        };
+        Some(write(&g, gspec, &merged, &bare).to_string())
+    } else {
+        None
+    };
+    let protein = match (frame.transcript, system) {
+        (Some(t), CoordinateSystem::Coding) if bare.is_empty() => {
+            let protein_id = t.protein_id.clone();
+            predict(&reference.sequence, t, &merged).and_then(|p| {
+                protein_id.map(|pid| {
+                    format!("{}({pid}):p.{p}", spec.accession)
+                })
+            })
+        }
+        _ => None,
+    };
+    Ok(Normalization {
+        input: input.to_owned(),
+        normalized: Some(normalized.to_string()),
+        genomic,
+        protein,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shifting_and_dup_detection() {
+        let seq = b"ACGTTTTGCA";
+        // Delete the first T → shifted to the last T of the run (index 6).
+        let d = describe(seq, &RefEdit { start: 3, end: 4, inserted: vec![] }, true);
+        assert_eq!(d, Described::Deletion(6, 7));
+        let d = describe(seq, &RefEdit { start: 3, end: 4, inserted: vec![] }, false);
+        assert_eq!(d, Described::Deletion(3, 4));
+        // Insert a T anywhere in the run → dup of the last T.
+        let d = describe(seq, &RefEdit { start: 4, end: 4, inserted: b"T".to_vec() }, true);
+        assert_eq!(d, Described::Duplication(6, 7));
+        // Insert TT → repeat T[6].
+        let d = describe(seq, &RefEdit { start: 4, end: 4, inserted: b"TT".to_vec() }, true);
+        assert_eq!(d, Described::Repeat(3, 7, b"T".to_vec(), 6));
+        // delins with shared flanks → substitution.
+        let d = describe(seq, &RefEdit { start: 0, end: 3, inserted: b"AAG".to_vec() }, true);
+        assert_eq!(d, Described::Substitution(1, b'C', b'A'));
+        // Reverse complement → inversion.
+        let d = describe(b"AACGGA", &RefEdit { start: 1, end: 5, inserted: b"CCGT".to_vec() }, true);
+        assert_eq!(d, Described::Inversion(1, 5));
+    }
+}
