@@ -407,23 +407,20 @@ fn parse_row(
     }
     let start = int(l.start)?;
     let end = int(l.end)?;
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
+    match (start, end) {
+        (Some(s), Some(e)) if e < s => {
             return Err(err(l.end.unwrap_or(0), format!("end {e} before start {s}")));
         }
+        _ => {}
     }
     let major = count(l.major)?;
     let minor = count(l.minor)?;
     let mut copy_number = num(l.cn)?;
-    if copy_number.is_none() {
-        if let (Some(a), Some(b)) = (major, minor) {
-            copy_number = Some(f64::from(a) + f64::from(b));
-        }
+    if let (None, Some(a), Some(b)) = (copy_number, major, minor) {
+        copy_number = Some(f64::from(a) + f64::from(b));
     }
-    if let Some(c) = copy_number {
-        if c < 0.0 {
-            return Err(err(l.cn.unwrap_or(0), format!("negative copy number {c}")));
-        }
+    if let Some(c) = copy_number.filter(|c| *c < 0.0) {
+        return Err(err(l.cn.unwrap_or(0), format!("negative copy number {c}")));
     }
     let log2_ratio = num(l.log2)?;
     let reported = match get(l.call) {

@@ -215,20 +215,19 @@ fn parse_row(fields: &[&str], c: &Columns, path: &Path, line: u64) -> Result<Fus
         get(c.gene5).and_then(|(_, g)| gene_symbol(g)),
         get(c.gene3).and_then(|(_, g)| gene_symbol(g)),
     );
-    if gene5.is_none() || gene3.is_none() {
-        if let Some((i, name)) = get(c.name) {
-            let (a, b) = ["--", "::", "/"]
-                .iter()
-                .find_map(|sep| name.split_once(sep))
-                .ok_or_else(|| {
-                    err(
-                        i,
-                        format!("cannot split fusion name {name:?} into two genes"),
-                    )
-                })?;
-            gene5 = gene5.or_else(|| gene_symbol(a));
-            gene3 = gene3.or_else(|| gene_symbol(b));
-        }
+    let incomplete = gene5.is_none() || gene3.is_none();
+    if let (true, Some((i, name))) = (incomplete, get(c.name)) {
+        let (a, b) = ["--", "::", "/"]
+            .iter()
+            .find_map(|sep| name.split_once(sep))
+            .ok_or_else(|| {
+                err(
+                    i,
+                    format!("cannot split fusion name {name:?} into two genes"),
+                )
+            })?;
+        gene5 = gene5.or_else(|| gene_symbol(a));
+        gene3 = gene3.or_else(|| gene_symbol(b));
     }
     if gene5.is_none() && gene3.is_none() {
         return Err(err(
@@ -288,7 +287,7 @@ fn parse_row(fields: &[&str], c: &Columns, path: &Path, line: u64) -> Result<Fus
 pub fn parse_breakpoint(text: &str) -> Option<Breakpoint> {
     let t = text.trim();
     let t = match t.rsplit_once(':') {
-        Some((head, s)) if matches!(s, "+" | "-") => head,
+        Some((head, "+" | "-")) => head,
         _ => t,
     };
     let (chrom, pos) = t.rsplit_once(':')?;

@@ -340,17 +340,15 @@ fn parse_row(
             tumor.source = Some(AlleleFractionSource::MafCounts);
         }
     }
-    if tumor.vaf.is_none() {
-        if let Some(v) = get(20) {
-            let pct: f64 = v
-                .parse()
-                .map_err(|e| err(idx[20].unwrap_or(0), format!("{v:?}: {e}")))?;
-            if !(0.0..=100.0).contains(&pct) {
-                return Err(err(idx[20].unwrap_or(0), format!("{pct} not a percentage")));
-            }
-            tumor.vaf = Some(pct / 100.0);
-            tumor.source = Some(AlleleFractionSource::MafVafColumn);
+    if let (None, Some(v)) = (tumor.vaf, get(20)) {
+        let pct: f64 = v
+            .parse()
+            .map_err(|e| err(idx[20].unwrap_or(0), format!("{v:?}: {e}")))?;
+        if !(0.0..=100.0).contains(&pct) {
+            return Err(err(idx[20].unwrap_or(0), format!("{pct} not a percentage")));
         }
+        tumor.vaf = Some(pct / 100.0);
+        tumor.source = Some(AlleleFractionSource::MafVafColumn);
     }
     let normal_sample = get(7).map(str::to_owned);
     let n_depth = count(18)?;

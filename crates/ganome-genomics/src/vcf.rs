@@ -407,10 +407,13 @@ fn name_role(name: &str) -> Option<bool> {
     let lower = name.to_ascii_lowercase();
     // TCGA barcodes: sample type 01–09 tumour, 10–19 normal (TCGA-XX-XXXX-NNx).
     let parts: Vec<&str> = name.split('-').collect();
-    if parts.len() >= 4 && parts[0] == "TCGA" {
-        if let Some(code) = parts[3].get(..2).and_then(|c| c.parse::<u8>().ok()) {
-            return Some(code < 10);
-        }
+    let sample_type = parts
+        .get(3)
+        .filter(|_| parts.first() == Some(&"TCGA"))
+        .and_then(|p| p.get(..2))
+        .and_then(|c| c.parse::<u8>().ok());
+    if let Some(code) = sample_type {
+        return Some(code < 10);
     }
     let is_normal = ["normal", "germline", "control", "blood"]
         .iter()

@@ -377,7 +377,7 @@ pub fn allele_from_vcf(
     }
     let derived = (1..=seed_len)
         .rev()
-        .filter(|d| seed_len % d == 0 && *d <= ref_seq.len() as u64)
+        .filter(|d| seed_len.checked_rem(*d) == Some(0) && *d <= ref_seq.len() as u64)
         .find(|&d| {
             let d = d as usize;
             let unit = &ref_seq[..d];

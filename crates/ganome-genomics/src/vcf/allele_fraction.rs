@@ -9,6 +9,9 @@ use crate::variant::{AlleleFractionSource, SampleCall};
 /// A value that could not be parsed: (field name, message).
 pub(crate) type FieldError = (String, String);
 
+/// Alternate-allele reads and total reads from an allelic-depth field, when present.
+type AltAndTotal = Option<(Option<u32>, Option<u32>)>;
+
 /// FORMAT keys and one sample's values, aligned.
 pub(crate) struct SampleFields<'a> {
     pub keys: &'a [&'a str],
@@ -95,7 +98,7 @@ pub(crate) fn sample_call(
             .transpose()
             .map(Option::flatten)
     };
-    let ad = |key: &str| -> Result<Option<(Option<u32>, Option<u32>)>, FieldError> {
+    let ad = |key: &str| -> Result<AltAndTotal, FieldError> {
         let Some(raw) = s.get(key) else {
             return Ok(None);
         };
