@@ -1,1 +1,306 @@
-//! (to be written)
+//! Annotating a VCF against a transcript database: `--format bcsq` (the input VCF written
+//! back with INFO/BCSQ, bcftools csq's format), `vcf` (INFO/GCSQ with SO terms and HGVS),
+//! `tsv` and `json` (one row per variant allele and overlapping transcript).
+//!
+//! The VCF is read line by line here rather than through a full VCF parser because
+//! `--format bcsq` must write every input line back unchanged apart from INFO/BCSQ.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, Write};
+
+use crate::bcsq::{Annotated, BcsqEngine, BcsqError, Site};
+use crate::consequence::{VariantAnnotation, annotate_allele};
+use crate::txdb::TranscriptDb;
+
+/// Output formats of `ganome annotate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Tab-separated, one row per allele × transcript.
+    Tsv,
+    /// JSON lines, one object per allele × transcript.
+    Json,
+    /// The input VCF with INFO/GCSQ (SO terms, HGVS c./p.).
+    Vcf,
+    /// The input VCF with INFO/BCSQ in bcftools csq's format.
+    Bcsq,
+}
+
+impl std::str::FromStr for OutputFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "tsv" => Ok(Self::Tsv),
+            "json" => Ok(Self::Json),
+            "vcf" => Ok(Self::Vcf),
+            "bcsq" => Ok(Self::Bcsq),
+            _ => Err(format!("unknown format {s:?} (tsv, json, vcf, bcsq)")),
+        }
+    }
+}
+
+/// Errors while annotating.
+#[derive(Debug, thiserror::Error)]
+pub enum AnnotateError {
+    /// Reading or writing failed.
+    #[error("line {line}: {source}")]
+    Io {
+        /// 1-based input line (0 when writing).
+        line: usize,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// A data line could not be parsed.
+    #[error("line {line}: {field}: {message}")]
+    Parse {
+        /// 1-based input line.
+        line: usize,
+        /// VCF column.
+        field: &'static str,
+        /// What was wrong.
+        message: String,
+    },
+    /// The consequence engine refused a record.
+    #[error("line {line}: {source}")]
+    Engine {
+        /// 1-based input line.
+        line: usize,
+        /// Engine error.
+        source: BcsqError,
+    },
+}
+
+/// Counts from one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnnotateStats {
+    /// Data lines read.
+    pub records: u64,
+    /// Records that received at least one consequence.
+    pub annotated: u64,
+}
+
+/// Splits a VCF data line into its CHROM/POS/REF/ALT site.
+pub fn parse_site(line: &str, lineno: usize) -> Result<Site, AnnotateError> {
+    let mut cols = line.splitn(6, '\t');
+    let err = |field: &'static str, message: String| AnnotateError::Parse {
+        line: lineno,
+        field,
+        message,
+    };
+    let chrom = cols.next().ok_or_else(|| err("CHROM", "missing".into()))?;
+    let pos = cols.next().ok_or_else(|| err("POS", "missing".into()))?;
+    let _id = cols.next().ok_or_else(|| err("ID", "missing".into()))?;
+    let r = cols.next().ok_or_else(|| err("REF", "missing".into()))?;
+    let a = cols.next().ok_or_else(|| err("ALT", "missing".into()))?;
+    let pos: u32 = pos
+        .parse()
+        .map_err(|_| err("POS", format!("not a position: {pos:?}")))?;
+    if pos == 0 {
+        return Err(err("POS", "position 0".into()));
+    }
+    let alts = if a == "." {
+        Vec::new()
+    } else {
+        a.split(',')
+            .map(|x| {
+                if x.starts_with('<') {
+                    x.as_bytes().to_vec()
+                } else {
+                    x.as_bytes().to_ascii_uppercase()
+                }
+            })
+            .collect()
+    };
+    Ok(Site {
+        chrom: chrom.to_string(),
+        pos,
+        ref_allele: r.as_bytes().to_ascii_uppercase(),
+        alts,
+    })
+}
+
+/// Sets (or replaces) an INFO key in a VCF data line.
+pub fn set_info(line: &str, key: &str, value: &str) -> String {
+    let cols: Vec<&str> = line.split('\t').collect();
+    if cols.len() < 8 {
+        return line.to_string();
+    }
+    let info = cols[7];
+    let prefix = format!("{key}=");
+    let mut parts: Vec<String> = if info == "." || info.is_empty() {
+        Vec::new()
+    } else {
+        info.split(';')
+            .filter(|p| !p.starts_with(&prefix) && *p != key)
+            .map(str::to_string)
+            .collect()
+    };
+    parts.push(format!("{key}={value}"));
+    let mut out = cols[..7].join("\t");
+    out.push('\t');
+    out.push_str(&parts.join(";"));
+    for c in &cols[8..] {
+        out.push('\t');
+        out.push_str(c);
+    }
+    out
+}
+
+/// Value of an INFO key in a VCF data line.
+pub fn get_info<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let info = line.split('\t').nth(7)?;
+    info.split(';').find_map(|p| {
+        p.split_once('=')
+            .and_then(|(k, v)| (k == key).then_some(v))
+    })
+}
+
+const BCSQ_HEADER: &str = "##INFO=<ID=BCSQ,Number=.,Type=String,Description=\"Haplotype-aware consequence annotation from ganome (bcftools csq format). Format: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change\">";
+const GCSQ_HEADER: &str = "##INFO=<ID=GCSQ,Number=.,Type=String,Description=\"Consequence annotation from ganome. Format: Allele|Consequence|Gene|Transcript|Biotype|Exon|Intron|HGVSc|HGVSp|HGVSp_short|Reported\">";
+
+/// Annotates a VCF stream; `progress` is called with the number of records done.
+pub fn annotate_vcf(
+    db: &TranscriptDb,
+    input: impl BufRead,
+    mut output: impl Write,
+    format: OutputFormat,
+    mut progress: impl FnMut(u64),
+) -> Result<AnnotateStats, AnnotateError> {
+    let mut stats = AnnotateStats::default();
+    let werr = |source| AnnotateError::Io { line: 0, source };
+    match format {
+        OutputFormat::Tsv => {
+            writeln!(output, "{}", VariantAnnotation::tsv_header()).map_err(werr)?;
+        }
+        OutputFormat::Json => {}
+        _ => {}
+    }
+    let mut engine = BcsqEngine::new(db);
+    let mut lines: VecDeque<String> = VecDeque::new();
+    let mut done: Vec<Annotated> = Vec::new();
+    let emit = |done: &mut Vec<Annotated>,
+                    lines: &mut VecDeque<String>,
+                    out: &mut dyn Write,
+                    stats: &mut AnnotateStats|
+     -> Result<(), AnnotateError> {
+        for (_, bcsq) in done.drain(..) {
+            let Some(line) = lines.pop_front() else {
+                break;
+            };
+            match bcsq {
+                Some(v) => {
+                    stats.annotated += 1;
+                    writeln!(out, "{}", set_info(&line, "BCSQ", &v))
+                }
+                None => writeln!(out, "{line}"),
+            }
+            .map_err(|source| AnnotateError::Io { line: 0, source })?;
+        }
+        Ok(())
+    };
+    for (i, line) in input.lines().enumerate() {
+        let lineno = i + 1;
+        let line = line.map_err(|source| AnnotateError::Io {
+            line: lineno,
+            source,
+        })?;
+        if line.starts_with("##") {
+            if matches!(format, OutputFormat::Bcsq | OutputFormat::Vcf)
+                && !line.starts_with("##INFO=<ID=BCSQ,")
+                && !line.starts_with("##INFO=<ID=GCSQ,")
+            {
+                writeln!(output, "{line}").map_err(werr)?;
+            }
+            continue;
+        }
+        if line.starts_with('#') {
+            match format {
+                OutputFormat::Bcsq => writeln!(output, "{BCSQ_HEADER}\n{line}").map_err(werr)?,
+                OutputFormat::Vcf => writeln!(output, "{GCSQ_HEADER}\n{line}").map_err(werr)?,
+                _ => {}
+            }
+            continue;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        let site = parse_site(&line, lineno)?;
+        stats.records += 1;
+        if stats.records % 10_000 == 0 {
+            progress(stats.records);
+        }
+        match format {
+            OutputFormat::Bcsq => {
+                lines.push_back(line);
+                engine
+                    .push(&site, &mut done)
+                    .map_err(|source| AnnotateError::Engine {
+                        line: lineno,
+                        source,
+                    })?;
+                emit(&mut done, &mut lines, &mut output, &mut stats)?;
+            }
+            OutputFormat::Vcf => {
+                let mut entries = Vec::new();
+                for (ai, alt) in site.alts.iter().enumerate() {
+                    for a in annotate_allele(db, &site, ai) {
+                        entries.push(a.gcsq_entry(&String::from_utf8_lossy(alt)));
+                    }
+                }
+                if entries.is_empty() {
+                    writeln!(output, "{line}").map_err(werr)?;
+                } else {
+                    stats.annotated += 1;
+                    writeln!(output, "{}", set_info(&line, "GCSQ", &entries.join(",")))
+                        .map_err(werr)?;
+                }
+            }
+            OutputFormat::Tsv | OutputFormat::Json => {
+                let mut any = false;
+                for ai in 0..site.alts.len() {
+                    for a in annotate_allele(db, &site, ai) {
+                        any = true;
+                        if format == OutputFormat::Tsv {
+                            writeln!(output, "{}", a.tsv_row()).map_err(werr)?;
+                        } else {
+                            let j = serde_json::to_string(&a).unwrap_or_default();
+                            writeln!(output, "{j}").map_err(werr)?;
+                        }
+                    }
+                }
+                if any {
+                    stats.annotated += 1;
+                }
+            }
+        }
+    }
+    if format == OutputFormat::Bcsq {
+        engine.finish(&mut done);
+        emit(&mut done, &mut lines, &mut output, &mut stats)?;
+    }
+    progress(stats.records);
+    output.flush().map_err(werr)?;
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_editing() {
+        let l = "1\t5\t.\tA\tC\t.\t.\tEXP=x;type=y\tGT\t0|1";
+        let s = set_info(l, "BCSQ", "a|b");
+        assert_eq!(s, "1\t5\t.\tA\tC\t.\t.\tEXP=x;type=y;BCSQ=a|b\tGT\t0|1");
+        assert_eq!(get_info(&s, "EXP"), Some("x"));
+        assert_eq!(set_info("1\t5\t.\tA\tC\t.\t.\t.", "K", "v"), "1\t5\t.\tA\tC\t.\t.\tK=v");
+    }
+
+    #[test]
+    fn parses_sites() {
+        let s = parse_site("chr1\t10\t.\tac\tA,<DEL>\t.\t.\t.", 3).unwrap();
+        assert_eq!(s.ref_allele, b"AC");
+        assert_eq!(s.alts[1], b"<DEL>");
+        let e = parse_site("chr1\tx\t.\tA\tC", 7).unwrap_err().to_string();
+        assert!(e.starts_with("line 7: POS"), "{e}");
+    }
+}

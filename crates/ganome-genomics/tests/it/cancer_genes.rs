@@ -1,0 +1,1 @@
+//! Placeholder module replaced below.
