@@ -401,9 +401,9 @@ pub fn parse_gff(
                 });
             }
         }
-        if !b.explicit_utr {
-            b.tx.derive_utrs();
-        }
+        // UTRs come only from UTR features, as bcftools reads them; the VEP-style engine
+        // derives UTR positions from exons and CDS itself.
+        let _ = b.explicit_utr;
         out.push(b.tx);
     }
     Ok((out, stats))

@@ -549,7 +549,10 @@ impl<'a> Splice<'a> {
             if (self.ref_beg + 1 < ex_beg && self.ref_end >= ex_beg)
                 || (self.ref_beg + 1 < ex_end && self.ref_end >= ex_end)
             {
-                self.csq |= if (self.ref_end - self.ref_beg) % 3 != 0 {
+                // net length change inside the region: deleted span minus inserted bases
+                // (ENST00000573035-bt2212/complex-event.vcf, ENST00000518414/incorrect-inframe-del.vcf)
+                let dl = (self.ref_end - self.ref_beg) - (self.alen - 1).max(0);
+                self.csq |= if dl % 3 != 0 {
                     CSQ_FRAMESHIFT_VARIANT
                 } else {
                     CSQ_INFRAME_DELETION
