@@ -321,3 +321,39 @@ fn vrs_ids_agree_for_equivalent_vcf_and_maf_indels() {
     assert_eq!(a.id(), b.id());
     assert!(a.id().starts_with("ga4gh:VA."));
 }
+
+/// Stable-toolchain smoke test for the fuzz targets in `fuzz/`: feeds each seed corpus to the
+/// same entry functions (`parse_vcf_str`, `parse_maf_str`, `hgvs::parse`).
+#[test]
+fn fuzz_corpus_smoke() {
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
+    let inputs = |target: &str| -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(corpus.join(target))
+            .unwrap_or_else(|e| panic!("{target}: {e}"))
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| String::from_utf8_lossy(&std::fs::read(p).expect("seed")).into_owned())
+            .collect()
+    };
+    let vcf = inputs("vcf_record");
+    assert!(vcf.len() >= 5);
+    for text in &vcf {
+        let f = parse_vcf_str(text).unwrap_or_else(|e| panic!("seed should parse: {e}"));
+        assert!(!f.variants.is_empty());
+    }
+    for text in inputs("maf") {
+        let f = parse_maf_str(&text).unwrap_or_else(|e| panic!("seed should parse: {e}"));
+        assert!(!f.records.is_empty());
+    }
+    let hgvs = inputs("hgvs");
+    assert!(!hgvs.is_empty());
+    for text in &hgvs {
+        if let Ok(v) = ganome_genomics::hgvs::parse(text) {
+            assert_eq!(ganome_genomics::hgvs::parse(&v.to_string()).ok(), Some(v));
+        }
+    }
+}
