@@ -1,1 +1,31 @@
-//! Persistence.
+//! Ganome's persistence: one [`Store`] trait, implemented once by [`SqlStore`] over sqlx's
+//! `Any` driver so the same SQL runs on SQLite (the embedded default) and PostgreSQL
+//! (production); result files go to an [`object_store`] backend ([`BlobStore`]): a local
+//! folder by default, S3-compatible storage by configuration.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), ganome_store::StoreError> {
+//! use ganome_store::{SqlStore, Store};
+//! let store = SqlStore::connect("sqlite://ganome-data/ganome.db?mode=rwc").await?;
+//! store.migrate().await?;
+//! let facilities = store.list_facilities().await?;
+//! # Ok(()) }
+//! ```
+
+mod audit;
+mod blob;
+mod error;
+mod model;
+mod sql;
+mod store;
+pub mod testing;
+
+pub use audit::{AuditEntry, AuditRecord, ChainBreak, ChainReport, GENESIS_HASH, chain_hash};
+pub use blob::{BlobStore, StoredBlob};
+pub use error::StoreError;
+pub use model::{
+    Case, CaseEvent, CaseFilter, CaseScope, Consent, Designation, Facility, FacilityLink, NewCase,
+    NewConsent, NewFacility, NewPatient, NewResultFile, NewUser, Patient, ResultFile, User,
+};
+pub use sql::{Backend, SqlStore};
+pub use store::Store;

@@ -1,0 +1,4 @@
+//! Store story tests: one story per backend (SQLite always; PostgreSQL when
+//! `GANOME_TEST_POSTGRES_URL` is set).
+
+mod story;
