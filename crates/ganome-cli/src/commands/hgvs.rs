@@ -1,10 +1,106 @@
-//! `ganome hgvs` (to be written).
+//! `ganome hgvs`: HGVS description tools.
+//!
+//! `ganome hgvs normalize --reference-dir DIR [DESCRIPTION]` normalises one description
+//! (or one per line on stdin) against references stored as `DIR/<accession>.gff3` +
+//! `DIR/<accession>.fasta` and prints one JSON object per description:
+//! `{"input", "normalized", "genomic", "protein", "error"}`. Parse errors name the byte
+//! offset and character at fault; a caret under it is also written to stderr.
+
+use std::{
+    io::{self, BufRead, Write},
+    path::PathBuf,
+};
+
+use ganome_genomics::hgvs::{DirectoryReferences, NormalizeError, normalize};
 
 /// Arguments of `ganome hgvs`.
 #[derive(Debug, clap::Args)]
-pub struct HgvsArgs {}
+pub struct HgvsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: HgvsCommand,
+}
+
+/// `ganome hgvs` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum HgvsCommand {
+    /// Normalise descriptions (3' shift, dup/repeat, delins simplification) and predict p.
+    Normalize {
+        /// Folder holding `<accession>.gff3` + `<accession>.fasta` (or LRG XML records).
+        #[arg(long)]
+        reference_dir: PathBuf,
+        /// One description; without it, descriptions are read one per line from stdin.
+        description: Option<String>,
+    },
+}
 
 /// Runs `ganome hgvs`.
-pub fn run(_args: HgvsArgs) -> anyhow::Result<()> {
-    anyhow::bail!("ganome hgvs is not built yet")
+pub fn run(args: HgvsArgs) -> anyhow::Result<()> {
+    match args.command {
+        HgvsCommand::Normalize {
+            reference_dir,
+            description,
+        } => {
+            let mut refs = DirectoryReferences::new(reference_dir);
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            let mut emit = |d: &str| -> anyhow::Result<()> {
+                let line = normalize_one(d, &mut refs);
+                writeln!(out, "{line}")?;
+                Ok(())
+            };
+            match description {
+                Some(d) => emit(d.trim())?,
+                None => {
+                    for line in io::stdin().lock().lines() {
+                        let line = line?;
+                        let d = line.trim();
+                        if !d.is_empty() {
+                            emit(d)?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn normalize_one(description: &str, refs: &mut DirectoryReferences) -> serde_json::Value {
+    match normalize(description, refs) {
+        Ok(n) => serde_json::json!({
+            "input": n.input,
+            "normalized": n.normalized,
+            "genomic": n.genomic,
+            "protein": n.protein,
+            "error": null,
+        }),
+        Err(e) => {
+            if let NormalizeError::Parse(p) = &e {
+                eprintln!("{}", p.pointer(description));
+            }
+            serde_json::json!({
+                "input": description,
+                "normalized": null,
+                "genomic": null,
+                "protein": null,
+                "error": e.to_string(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_description_reports_the_offending_byte() {
+        let mut refs = DirectoryReferences::new("/nonexistent");
+        let v = normalize_one("NM_000143.3:c.45deluinsATC", &mut refs);
+        let err = v["error"].as_str().unwrap_or_default();
+        assert!(err.contains("byte 19"), "{err}");
+        assert!(err.contains("'u'"), "{err}");
+        assert!(v["normalized"].is_null());
+    }
 }

@@ -467,7 +467,7 @@ fn inserted_bases(
                 location,
                 inverted,
             } => {
-                let r = references.reference(&reference.accession)?;
+                let r = references.reference(split_lrg(&reference.accession).0)?;
                 let system = coordinate_system.unwrap_or(if is_transcript_accession(reference) {
                     CoordinateSystem::Coding
                 } else {
@@ -497,7 +497,6 @@ fn pick_transcript<'a>(
         if r.is_transcript {
             return Ok(r.transcripts.first());
         }
-        // An LRG accession written `LRG_1t1` carries its transcript in the name.
         return r
             .transcript(sel)
             .map(Some)
@@ -506,10 +505,15 @@ fn pick_transcript<'a>(
                 selector: sel.clone(),
             });
     }
-    if let Some((_, t)) = spec.accession.split_once("t").filter(|_| spec.accession.starts_with("LRG_")) {
-        if let Some(tr) = r.transcript(&format!("t{t}")) {
+    // An LRG accession written `LRG_1t1` carries its transcript in the name.
+    if let Some((_, t)) = split_lrg(&spec.accession).1.map(|t| ((), t)) {
+        if let Some(tr) = r.transcript(t) {
             return Ok(Some(tr));
         }
+    }
+    // A transcript accession (Ensembl ENST…) names its own transcript on a genomic slice.
+    if let Some(tr) = r.transcript(&spec.accession) {
+        return Ok(Some(tr));
     }
     match system {
         CoordinateSystem::Genomic | CoordinateSystem::Mitochondrial | CoordinateSystem::Circular
@@ -519,6 +523,16 @@ fn pick_transcript<'a>(
         }
         _ => Ok(r.default_transcript()),
     }
+}
+
+/// Splits `LRG_1t1` into the record `LRG_1` and the transcript `t1`.
+fn split_lrg(accession: &str) -> (&str, Option<&str>) {
+    if let Some(rest) = accession.strip_prefix("LRG_") {
+        if let Some(i) = rest.find('t') {
+            return (&accession[..4 + i], Some(&rest[i..]));
+        }
+    }
+    (accession, None)
 }
 
 /// The edit of one written variant, in the frame of the description.
@@ -638,6 +652,36 @@ fn to_ref_edit(
         }
     };
     Ok(Some(edit))
+}
+
+/// Splits a same-length replacement into its runs of differing bases (`CGA`→`GCG`
+/// is two substitutions, not one delins), unless it is an inversion.
+fn split_mismatch_runs(seq: &[u8], edits: Vec<RefEdit>) -> Vec<RefEdit> {
+    let mut out = Vec::with_capacity(edits.len());
+    for e in edits {
+        let del = &seq[e.start..e.end];
+        if del.len() != e.inserted.len() || del.len() < 2 || reverse_complement(del) == e.inserted {
+            out.push(e);
+            continue;
+        }
+        let mut i = 0;
+        while i < del.len() {
+            if del[i] == e.inserted[i] {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < del.len() && del[i] != e.inserted[i] {
+                i += 1;
+            }
+            out.push(RefEdit {
+                start: e.start + start,
+                end: e.start + i,
+                inserted: e.inserted[start..i].to_vec(),
+            });
+        }
+    }
+    out
 }
 
 /// Trims bases shared by the deleted and inserted sequence (suffix first, then prefix).
@@ -915,7 +959,13 @@ pub fn normalize_variant(
             reference.accession.clone()
         },
         selector: match (frame.transcript, reference.is_transcript) {
-            (Some(t), false) => Some(t.id.clone()),
+            (Some(t), false) if t.id != reference.accession => {
+                if variant.reference.accession.starts_with("LRG_") {
+                    variant.reference.selector.clone()
+                } else {
+                    Some(t.id.clone())
+                }
+            }
             _ => None,
         },
     };
@@ -953,6 +1003,7 @@ pub fn normalize_variant(
         }
         merged.push(e);
     }
+    let merged = split_mismatch_runs(&reference.sequence, merged);
     let normalized = write(&frame, spec.clone(), &merged, &bare);
     let genomic = if !reference.is_transcript {
         let g = Frame {

@@ -83,9 +83,9 @@ fn splice(genome: &[u8], exons: &[(usize, usize)], forward: bool) -> Vec<u8> {
 fn map_index(edits: &[RefEdit], x: usize) -> usize {
     let mut shift: isize = 0;
     for e in edits {
-        if x >= e.end && !(e.start == e.end && x == e.start) {
+        if x >= e.end {
             shift += e.inserted.len() as isize - (e.end - e.start) as isize;
-        } else if x > e.start && x < e.end {
+        } else if x >= e.start {
             return (e.start as isize + shift).max(0) as usize;
         }
     }
