@@ -78,7 +78,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 _ => {
                     let mut b = bases[rng.below(4) as usize];
                     if b == r[0] {
-                        b = bases[(rng.below(3) as usize + 1 + bases.iter().position(|&x| x == r[0]).unwrap_or(0)) % 4];
+                        b = bases[(rng.below(3) as usize
+                            + 1
+                            + bases.iter().position(|&x| x == r[0]).unwrap_or(0))
+                            % 4];
                     }
                     (r[..1].to_vec(), vec![b])
                 }

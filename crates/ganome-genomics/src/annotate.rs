@@ -148,10 +148,8 @@ pub fn set_info(line: &str, key: &str, value: &str) -> String {
 /// Value of an INFO key in a VCF data line.
 pub fn get_info<'a>(line: &'a str, key: &str) -> Option<&'a str> {
     let info = line.split('\t').nth(7)?;
-    info.split(';').find_map(|p| {
-        p.split_once('=')
-            .and_then(|(k, v)| (k == key).then_some(v))
-    })
+    info.split(';')
+        .find_map(|p| p.split_once('=').and_then(|(k, v)| (k == key).then_some(v)))
 }
 
 const BCSQ_HEADER: &str = "##INFO=<ID=BCSQ,Number=.,Type=String,Description=\"Haplotype-aware consequence annotation from ganome (bcftools csq format). Format: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change\">";
@@ -178,9 +176,9 @@ pub fn annotate_vcf(
     let mut lines: VecDeque<String> = VecDeque::new();
     let mut done: Vec<Annotated> = Vec::new();
     let emit = |done: &mut Vec<Annotated>,
-                    lines: &mut VecDeque<String>,
-                    out: &mut dyn Write,
-                    stats: &mut AnnotateStats|
+                lines: &mut VecDeque<String>,
+                out: &mut dyn Write,
+                stats: &mut AnnotateStats|
      -> Result<(), AnnotateError> {
         for (_, bcsq) in done.drain(..) {
             let Some(line) = lines.pop_front() else {
@@ -292,7 +290,10 @@ mod tests {
         let s = set_info(l, "BCSQ", "a|b");
         assert_eq!(s, "1\t5\t.\tA\tC\t.\t.\tEXP=x;type=y;BCSQ=a|b\tGT\t0|1");
         assert_eq!(get_info(&s, "EXP"), Some("x"));
-        assert_eq!(set_info("1\t5\t.\tA\tC\t.\t.\t.", "K", "v"), "1\t5\t.\tA\tC\t.\t.\tK=v");
+        assert_eq!(
+            set_info("1\t5\t.\tA\tC\t.\t.\t.", "K", "v"),
+            "1\t5\t.\tA\tC\t.\t.\tK=v"
+        );
     }
 
     #[test]

@@ -99,7 +99,9 @@ struct Info<'a> {
 
 impl SlotInfo for Info<'_> {
     fn biotype_key(&self, slot: usize) -> &str {
-        &self.db.transcripts()[self.model.txs[slot].db_index].biotype.name
+        &self.db.transcripts()[self.model.txs[slot].db_index]
+            .biotype
+            .name
     }
     fn gene_key(&self, slot: usize) -> &str {
         &self.db.transcripts()[self.model.txs[slot].db_index].gene_id

@@ -106,7 +106,11 @@ impl VariantAnnotation {
 
     /// One INFO/GCSQ entry.
     pub fn gcsq_entry(&self, alt: &str) -> String {
-        let o = |x: &Option<String>| x.clone().unwrap_or_default().replace(['|', ',', ';', '='], "_");
+        let o = |x: &Option<String>| {
+            x.clone()
+                .unwrap_or_default()
+                .replace(['|', ',', ';', '='], "_")
+        };
         format!(
             "{alt}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
             self.consequences.join("&"),
@@ -153,13 +157,22 @@ pub fn minimal_allele(pos: u32, r: &[u8], a: &[u8]) -> MinimalAllele {
 }
 
 /// Shifts an indel as far 3' on `strand` as the reference allows (HGVS 3' rule).
-pub fn shift_3prime(db: &TranscriptDb, chrom: &str, m: &MinimalAllele, strand: Strand) -> MinimalAllele {
+pub fn shift_3prime(
+    db: &TranscriptDb,
+    chrom: &str,
+    m: &MinimalAllele,
+    strand: Strand,
+) -> MinimalAllele {
     let is_del = m.alt_bases.is_empty() && !m.ref_bases.is_empty();
     let is_ins = m.ref_bases.is_empty() && !m.alt_bases.is_empty();
     if !is_del && !is_ins {
         return m.clone();
     }
-    let mut unit = if is_del { m.ref_bases.clone() } else { m.alt_bases.clone() };
+    let mut unit = if is_del {
+        m.ref_bases.clone()
+    } else {
+        m.alt_bases.clone()
+    };
     let mut start = m.start; // first deleted base / base after insertion point
     const WINDOW: u64 = 500;
     match strand {
@@ -231,7 +244,11 @@ pub fn hgvs_pos(t: &Transcript, g: u32) -> String {
     // intronic: find flanking exons in transcript order
     for w in ex.windows(2) {
         let (a, b) = (w[0], w[1]);
-        let (lo, hi) = if fwd { (a.end, b.start) } else { (b.end, a.start) };
+        let (lo, hi) = if fwd {
+            (a.end, b.start)
+        } else {
+            (b.end, a.start)
+        };
         if g > lo && g < hi {
             let (up_g, down_g, d_up, d_down) = if fwd {
                 (a.end, b.start, g - a.end, b.start - g)
@@ -254,7 +271,11 @@ pub fn hgvs_pos(t: &Transcript, g: u32) -> String {
     let last = ex.last().copied();
     match (first, last) {
         (Some(f), Some(l)) => {
-            let (s5, e3) = if fwd { (f.start, l.end) } else { (f.end, l.start) };
+            let (s5, e3) = if fwd {
+                (f.start, l.end)
+            } else {
+                (f.end, l.start)
+            };
             let before = if fwd { g < s5 } else { g > s5 };
             if before {
                 let d = s5.abs_diff(g);
@@ -295,7 +316,11 @@ fn aa3(seq: &[u8]) -> String {
     seq.iter().map(|&a| three_letter(a)).collect()
 }
 
-fn protein_change(ref_p: &[u8], alt_p: &[u8], frameshift: bool) -> Option<(String, String, Vec<&'static str>)> {
+fn protein_change(
+    ref_p: &[u8],
+    alt_p: &[u8],
+    frameshift: bool,
+) -> Option<(String, String, Vec<&'static str>)> {
     // returns (3-letter, 1-letter, extra consequences)
     let n = ref_p.len().min(alt_p.len());
     let mut i = 0;
@@ -332,7 +357,10 @@ fn protein_change(ref_p: &[u8], alt_p: &[u8], frameshift: bool) -> Option<(Strin
     }
     // trim common suffix
     let mut e = 0;
-    while e < ref_p.len() - i && e < alt_p.len() - i && ref_p[ref_p.len() - 1 - e] == alt_p[alt_p.len() - 1 - e] {
+    while e < ref_p.len() - i
+        && e < alt_p.len() - i
+        && ref_p[ref_p.len() - 1 - e] == alt_p[alt_p.len() - 1 - e]
+    {
         e += 1;
     }
     let rd = &ref_p[i..ref_p.len() - e];
@@ -348,7 +376,11 @@ fn protein_change(ref_p: &[u8], alt_p: &[u8], frameshift: bool) -> Option<(Strin
     }
     if rd.len() == 1 && ad.len() == 1 {
         let a = ad[0];
-        let extra = if a == b'*' { vec!["stop_gained"] } else { vec!["missense_variant"] };
+        let extra = if a == b'*' {
+            vec!["stop_gained"]
+        } else {
+            vec!["missense_variant"]
+        };
         return Some((
             format!("p.({}{}{})", three_letter(r), p, three_letter(a)),
             format!("p.{}{}{}", r as char, p, a as char),
@@ -393,7 +425,10 @@ fn protein_change(ref_p: &[u8], alt_p: &[u8], frameshift: bool) -> Option<(Strin
             let s = i - ad.len() + 1;
             let (a0, a1) = (ref_p[s - 1], ref_p[i - 1]);
             let (d3, d1) = if ad.len() == 1 {
-                (format!("{}{}", three_letter(a0), s), format!("{}{}", a0 as char, s))
+                (
+                    format!("{}{}", three_letter(a0), s),
+                    format!("{}{}", a0 as char, s),
+                )
             } else {
                 (
                     format!("{}{}_{}{}", three_letter(a0), s, three_letter(a1), i),
@@ -403,8 +438,22 @@ fn protein_change(ref_p: &[u8], alt_p: &[u8], frameshift: bool) -> Option<(Strin
             return Some((format!("p.({d3}dup)"), format!("p.{d1}dup"), vec![]));
         }
         return Some((
-            format!("p.({}{}_{}{}ins{})", three_letter(before), p - 1, three_letter(r), p, aa3(ad)),
-            format!("p.{}{}_{}{}ins{}", before as char, p - 1, r as char, p, String::from_utf8_lossy(ad)),
+            format!(
+                "p.({}{}_{}{}ins{})",
+                three_letter(before),
+                p - 1,
+                three_letter(r),
+                p,
+                aa3(ad)
+            ),
+            format!(
+                "p.{}{}_{}{}ins{}",
+                before as char,
+                p - 1,
+                r as char,
+                p,
+                String::from_utf8_lossy(ad)
+            ),
             vec![],
         ));
     }
@@ -475,7 +524,11 @@ fn annotate_on(
     let nex = t.exons.len();
     if ge < t.start || gs > t.end {
         let upstream = if fwd { ge < t.start } else { gs > t.end };
-        csq.push(if upstream { "upstream_gene_variant" } else { "downstream_gene_variant" });
+        csq.push(if upstream {
+            "upstream_gene_variant"
+        } else {
+            "downstream_gene_variant"
+        });
     } else {
         let ex = t.exons_tx_order();
         let touches = |a: u32, b: u32| ex.iter().position(|e| a <= e.end && b >= e.start);
@@ -491,7 +544,11 @@ fn annotate_on(
         // intron number and splice checks
         for k in 0..ex.len().saturating_sub(1) {
             let (a, b) = (ex[k], ex[k + 1]);
-            let (il, ih) = if fwd { (a.end + 1, b.start - 1) } else { (b.end + 1, a.start - 1) };
+            let (il, ih) = if fwd {
+                (a.end + 1, b.start - 1)
+            } else {
+                (b.end + 1, a.start - 1)
+            };
             if il > ih {
                 continue;
             }
@@ -532,8 +589,16 @@ fn annotate_on(
                 let (c0, c1) = (t.cds[0].start, t.cds[t.cds.len() - 1].end);
                 let in_cds = qb >= c0 && qa <= c1 && !(is_ins && (qb == c0 || qa == c1));
                 if !in_cds {
-                    let five = if fwd { qb < c0 || (is_ins && qb == c0) } else { qa > c1 || (is_ins && qa == c1) };
-                    csq.push(if five { "5_prime_UTR_variant" } else { "3_prime_UTR_variant" });
+                    let five = if fwd {
+                        qb < c0 || (is_ins && qb == c0)
+                    } else {
+                        qa > c1 || (is_ins && qa == c1)
+                    };
+                    csq.push(if five {
+                        "5_prime_UTR_variant"
+                    } else {
+                        "3_prime_UTR_variant"
+                    });
                 } else {
                     coding_effect(db, t, m, &mut csq, &mut hgvs_p, &mut hgvs_p_short);
                 }
@@ -588,9 +653,18 @@ fn hgvs_c_string(t: &Transcript, m: &MinimalAllele, fwd: bool) -> String {
     } else if m.alt_bases.is_empty() {
         let (a, b) = (m.start, m.start + m.ref_bases.len() as u32 - 1);
         let (x, y) = if fwd { (p(a), p(b)) } else { (p(b), p(a)) };
-        if a == b { format!("{x}del") } else { format!("{x}_{y}del") }
+        if a == b {
+            format!("{x}del")
+        } else {
+            format!("{x}_{y}del")
+        }
     } else if m.ref_bases.len() == 1 && m.alt_bases.len() == 1 {
-        format!("{}{}>{}", p(m.start), oriented(&m.ref_bases), oriented(&m.alt_bases))
+        format!(
+            "{}{}>{}",
+            p(m.start),
+            oriented(&m.ref_bases),
+            oriented(&m.alt_bases)
+        )
     } else {
         let (a, b) = (m.start, m.start + m.ref_bases.len() as u32 - 1);
         let (x, y) = if fwd { (p(a), p(b)) } else { (p(b), p(a)) };
@@ -643,7 +717,11 @@ fn coding_effect(
             }
         }
     };
-    let alt_oriented = if fwd { m.alt_bases.clone() } else { revcomp(&m.alt_bases) };
+    let alt_oriented = if fwd {
+        m.alt_bases.clone()
+    } else {
+        revcomp(&m.alt_bases)
+    };
     if ci1 > cds.len() || ci0 > ci1 {
         csq.push("coding_sequence_variant");
         return;
@@ -662,7 +740,11 @@ fn coding_effect(
                 db.fetch(&t.chrom, u64::from(last.end), u64::from(last.end) + 3000)
             } else {
                 let s = t.cds[0].start;
-                revcomp(&db.fetch(&t.chrom, u64::from(s.saturating_sub(3001)), u64::from(s) - 1))
+                revcomp(&db.fetch(
+                    &t.chrom,
+                    u64::from(s.saturating_sub(3001)),
+                    u64::from(s) - 1,
+                ))
             };
             alt_full.extend_from_slice(&tail);
         }
@@ -699,7 +781,12 @@ fn coding_effect(
             for e in extra {
                 csq.push(e);
             }
-            if !frameshift && dl == 0 && !csq.iter().any(|c| c.starts_with("stop") || *c == "start_lost") {
+            if !frameshift
+                && dl == 0
+                && !csq
+                    .iter()
+                    .any(|c| c.starts_with("stop") || *c == "start_lost")
+            {
                 csq.push("missense_variant");
             }
             *hgvs_p = Some(p3);
@@ -715,18 +802,39 @@ mod tests {
     #[test]
     fn minimal_alleles() {
         let m = minimal_allele(10, b"CAG", b"CG");
-        assert_eq!((m.start, m.ref_bases.as_slice(), m.alt_bases.as_slice()), (11, &b"A"[..], &b""[..]));
+        assert_eq!(
+            (m.start, m.ref_bases.as_slice(), m.alt_bases.as_slice()),
+            (11, &b"A"[..], &b""[..])
+        );
         let m = minimal_allele(10, b"C", b"CAA");
-        assert_eq!((m.start, m.ref_bases.len(), m.alt_bases.as_slice()), (11, 0, &b"AA"[..]));
+        assert_eq!(
+            (m.start, m.ref_bases.len(), m.alt_bases.as_slice()),
+            (11, 0, &b"AA"[..])
+        );
     }
 
     #[test]
     fn protein_changes() {
-        assert_eq!(protein_change(b"MLK*", b"MRK*", false).unwrap().0, "p.(Leu2Arg)");
+        assert_eq!(
+            protein_change(b"MLK*", b"MRK*", false).unwrap().0,
+            "p.(Leu2Arg)"
+        );
         assert_eq!(protein_change(b"MLK*", b"MLK*", false), None);
-        assert_eq!(protein_change(b"MLKEA*", b"MA*", false).unwrap().0, "p.(Leu2_Glu4del)");
-        assert_eq!(protein_change(b"MLK*", b"IRK*", false).unwrap().0, "p.(Met1?)");
-        assert_eq!(protein_change(b"MLKA*", b"MLRSTV*", true).unwrap().0, "p.(Lys3ArgfsTer4)");
-        assert_eq!(protein_change(b"MLK*", b"MLKK*", false).unwrap().0, "p.(Lys3dup)");
+        assert_eq!(
+            protein_change(b"MLKEA*", b"MA*", false).unwrap().0,
+            "p.(Leu2_Glu4del)"
+        );
+        assert_eq!(
+            protein_change(b"MLK*", b"IRK*", false).unwrap().0,
+            "p.(Met1?)"
+        );
+        assert_eq!(
+            protein_change(b"MLKA*", b"MLRSTV*", true).unwrap().0,
+            "p.(Lys3ArgfsTer4)"
+        );
+        assert_eq!(
+            protein_change(b"MLK*", b"MLKK*", false).unwrap().0,
+            "p.(Lys3dup)"
+        );
     }
 }

@@ -132,9 +132,9 @@ impl TranscriptDb {
         let mut ignored: Vec<_> = stats.ignored_biotypes.into_iter().collect();
         ignored.sort();
         for (b, n) in ignored {
-            db.info
-                .warnings
-                .push(format!("ignored {n} transcript(s) of unsupported biotype {b}"));
+            db.info.warnings.push(format!(
+                "ignored {n} transcript(s) of unsupported biotype {b}"
+            ));
         }
         Ok(db)
     }

@@ -49,8 +49,8 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
     let input: Box<dyn std::io::BufRead> = if args.input.as_os_str() == "-" {
         Box::new(BufReader::new(std::io::stdin()))
     } else {
-        let f = File::open(&args.input)
-            .with_context(|| format!("opening {}", args.input.display()))?;
+        let f =
+            File::open(&args.input).with_context(|| format!("opening {}", args.input.display()))?;
         let gz = args
             .input
             .extension()
@@ -81,10 +81,7 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
     let stats = annotate_vcf(&db, input, output, args.format, |n| bar.set_position(n))?;
     bar.finish_and_clear();
     if !args.quiet {
-        eprintln!(
-            "annotated {} of {} records",
-            stats.annotated, stats.records
-        );
+        eprintln!("annotated {} of {} records", stats.annotated, stats.records);
     }
     Ok(())
 }

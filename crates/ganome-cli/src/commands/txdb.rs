@@ -88,15 +88,20 @@ pub fn run(args: TxdbArgs) -> anyhow::Result<()> {
             genes.sort_unstable();
             genes.dedup();
             println!("file\t{}", path.display());
-            println!(
-                "format\tGNMTXDB v{}",
-                ganome_genomics::txdb::FORMAT_VERSION
-            );
+            println!("format\tGNMTXDB v{}", ganome_genomics::txdb::FORMAT_VERSION);
             println!("built_by\t{}", db.info().built_by);
             println!("sources\t{}", db.info().sources.join(", "));
-            println!("transcripts\t{} ({} coding, {} MANE Select)", txs.len(), coding, mane);
+            println!(
+                "transcripts\t{} ({} coding, {} MANE Select)",
+                txs.len(),
+                coding,
+                mane
+            );
             println!("genes\t{}", genes.len());
-            println!("chromosomes\t{}", db.chrom_names().collect::<Vec<_>>().join(","));
+            println!(
+                "chromosomes\t{}",
+                db.chrom_names().collect::<Vec<_>>().join(",")
+            );
             println!("sequence_bases\t{}", db.stored_bases());
             println!("load_ms\t{:.2}", load.as_secs_f64() * 1000.0);
             for w in &db.info().warnings {

@@ -192,7 +192,11 @@ pub(crate) fn cds_translate(
         if fill {
             let mut codon = ep - 3;
             while codon >= PAD {
-                out.push(caa(&[at(sref, codon), at(sref, codon + 1), at(sref, codon + 2)]));
+                out.push(caa(&[
+                    at(sref, codon),
+                    at(sref, codon + 1),
+                    at(sref, codon + 2),
+                ]));
                 codon -= 3;
             }
         }
@@ -404,7 +408,14 @@ pub(crate) fn finalize(tr: &BTx, act: &ActiveTx, out: &mut Vec<Emitted>) {
     let mut tseq = Vec::new();
     let mut tref = Vec::new();
 
-    let mut add = |ibeg: usize, iend: usize, dlen: i64, indel: bool, tseq: &mut Vec<u8>, tref: &mut Vec<u8>, upstream_stop: &mut bool, tlen: i64| {
+    let mut add = |ibeg: usize,
+                   iend: usize,
+                   dlen: i64,
+                   indel: bool,
+                   tseq: &mut Vec<u8>,
+                   tref: &mut Vec<u8>,
+                   upstream_stop: &mut bool,
+                   tlen: i64| {
         let ref_node = if tr.fwd { ibeg } else { iend };
         let mut kind = 0u32;
         for k in ibeg..=iend {
@@ -595,8 +606,19 @@ pub(crate) fn finalize(tr: &BTx, act: &ActiveTx, out: &mut Vec<Emitted>) {
             let rs = (PAD + rbeg).max(0) as usize;
             let re = ((PAD + rend).max(0) as usize).min(sref.len());
             let refseq: &[u8] = if rs <= re { &sref[rs..re] } else { &[] };
-            cds_translate(sref, refseq, sref_core, rbeg, rbeg, rend, true, fill, &mut tref);
-            add(b, i, dlen, indel, &mut tseq, &mut tref, &mut upstream_stop, 0);
+            cds_translate(
+                sref, refseq, sref_core, rbeg, rbeg, rend, true, fill, &mut tref,
+            );
+            add(
+                b,
+                i,
+                dlen,
+                indel,
+                &mut tseq,
+                &mut tref,
+                &mut upstream_stop,
+                0,
+            );
             ibeg = None;
             dlen = 0;
             indel = false;
@@ -647,8 +669,19 @@ pub(crate) fn finalize(tr: &BTx, act: &ActiveTx, out: &mut Vec<Emitted>) {
             let rs = (PAD + rbeg).max(0) as usize;
             let re = ((PAD + rend).max(0) as usize).min(sref.len());
             let refseq: &[u8] = if rs <= re { &sref[rs..re] } else { &[] };
-            cds_translate(sref, refseq, sref_core, rbeg, rbeg, rend, false, fill, &mut tref);
-            add(i, b, dlen, indel, &mut tseq, &mut tref, &mut upstream_stop, sseq_m);
+            cds_translate(
+                sref, refseq, sref_core, rbeg, rbeg, rend, false, fill, &mut tref,
+            );
+            add(
+                i,
+                b,
+                dlen,
+                indel,
+                &mut tseq,
+                &mut tref,
+                &mut upstream_stop,
+                sseq_m,
+            );
             ibeg = None;
             dlen = 0;
             indel = false;

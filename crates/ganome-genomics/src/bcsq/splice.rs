@@ -378,9 +378,7 @@ impl<'a> Splice<'a> {
             self.ref_end = self.pos + self.rlen - self.tend;
         }
         if self.ref_beg >= ex_end {
-            if self.check_utr
-                && self.stage_utr(self.ref_beg + 1, self.ref_beg + 1, self.csq) != 0
-            {
+            if self.check_utr && self.stage_utr(self.ref_beg + 1, self.ref_beg + 1, self.csq) != 0 {
                 return SpliceRet::Outside;
             }
             if !self.check_region_end {
@@ -391,9 +389,7 @@ impl<'a> Splice<'a> {
             return SpliceRet::Outside;
         }
         if self.ref_end < ex_beg || (self.ref_end == ex_beg && !self.check_region_beg) {
-            if self.check_utr
-                && self.stage_utr(self.ref_end - 1, self.ref_end - 1, self.csq) != 0
-            {
+            if self.check_utr && self.stage_utr(self.ref_end - 1, self.ref_end - 1, self.csq) != 0 {
                 return SpliceRet::Outside;
             }
             if !self.check_region_beg {

@@ -85,10 +85,18 @@ pub fn read_cdot(
                 _ => Strand::Forward,
             };
             let mut exons = Vec::new();
-            for e in b.get("exons").and_then(Value::as_array).into_iter().flatten() {
+            for e in b
+                .get("exons")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let a = e.as_array().cloned().unwrap_or_default();
                 if a.len() < 5 {
-                    return Err(path_err(json, format!("{id}: exon with fewer than 5 fields")));
+                    return Err(path_err(
+                        json,
+                        format!("{id}: exon with fewer than 5 fields"),
+                    ));
                 }
                 let (Some(gs), Some(ge), Some(ts), Some(te)) =
                     (num(&a[0]), num(&a[1]), num(&a[3]), num(&a[4]))
@@ -111,7 +119,9 @@ pub fn read_cdot(
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_string(),
-                chrom: refseq_contig_to_chrom(b.get("contig").and_then(Value::as_str).unwrap_or("")),
+                chrom: refseq_contig_to_chrom(
+                    b.get("contig").and_then(Value::as_str).unwrap_or(""),
+                ),
                 strand,
                 biotype: "protein_coding".into(),
                 exons,
@@ -131,14 +141,23 @@ pub fn read_cdot(
         }
     } else if let Some(arr) = v.as_array() {
         for t in arr {
-            let id = t.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+            let id = t
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             if let Some(b) = build {
                 if t.get("assembly").and_then(Value::as_str) != Some(b) {
                     continue;
                 }
             }
             let mut exons = Vec::new();
-            for e in t.get("exons").and_then(Value::as_array).into_iter().flatten() {
+            for e in t
+                .get("exons")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let a = e.as_array().cloned().unwrap_or_default();
                 let f: Vec<u32> = a.iter().filter_map(num).collect();
                 if f.len() < 4 {
@@ -147,7 +166,11 @@ pub fn read_cdot(
                 exons.push((f[0].min(f[1]), f[0].max(f[1]), f[2], f[3]));
             }
             raws.push(Raw {
-                gene: t.get("gene").and_then(Value::as_str).unwrap_or("").to_string(),
+                gene: t
+                    .get("gene")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
                 chrom: t
                     .get("contig_chrom")
                     .and_then(Value::as_str)
@@ -177,7 +200,10 @@ pub fn read_cdot(
             });
         }
     } else {
-        return Err(path_err(json, "neither a cdot object nor a transcript array"));
+        return Err(path_err(
+            json,
+            "neither a cdot object nor a transcript array",
+        ));
     }
 
     let cdna = Genome::read(tx_fasta)?;
@@ -280,10 +306,13 @@ pub fn read_cdot(
 
 fn genomic_cds_to_tx(r: &Raw, gs: u32, ge: u32) -> Option<(u32, u32)> {
     let to_tx = |g: u32| {
-        r.exons.iter().find(|e| g >= e.0 && g <= e.1).map(|e| match r.strand {
-            Strand::Forward => e.2 + (g - e.0),
-            Strand::Reverse => e.2 + (e.1 - g),
-        })
+        r.exons
+            .iter()
+            .find(|e| g >= e.0 && g <= e.1)
+            .map(|e| match r.strand {
+                Strand::Forward => e.2 + (g - e.0),
+                Strand::Reverse => e.2 + (e.1 - g),
+            })
     };
     let (a, b) = (to_tx(gs)?, to_tx(ge)?);
     Some((a.min(b), a.max(b)))

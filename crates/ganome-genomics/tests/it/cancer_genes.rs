@@ -21,7 +21,11 @@ fn lrg_db() -> TranscriptDb {
 }
 
 fn on(db: &TranscriptDb, chrom: &str, pos: u32, r: &str, a: &str, tx: &str) -> VariantAnnotation {
-    let got = db.fetch(chrom, u64::from(pos) - 1, u64::from(pos) - 1 + r.len() as u64);
+    let got = db.fetch(
+        chrom,
+        u64::from(pos) - 1,
+        u64::from(pos) - 1 + r.len() as u64,
+    );
     assert_eq!(String::from_utf8_lossy(&got), r, "REF at {chrom}:{pos}");
     let site = Site {
         chrom: chrom.into(),
@@ -39,12 +43,66 @@ fn on(db: &TranscriptDb, chrom: &str, pos: u32, r: &str, a: &str, tx: &str) -> V
 fn hotspots_on_lrg_transcripts() {
     let db = lrg_db();
     let cases = [
-        ("chr7", 55191822, "T", "G", "NM_005228", "c.2573T>G", "p.(Leu858Arg)", "missense_variant"),
-        ("chr7", 140753336, "A", "T", "NM_004333", "c.1799T>A", "p.(Val600Glu)", "missense_variant"),
-        ("chr3", 179234297, "A", "G", "NM_006218", "c.3140A>G", "p.(His1047Arg)", "missense_variant"),
-        ("chr17", 7675088, "C", "T", "NM_000546", "c.524G>A", "p.(Arg175His)", "missense_variant"),
-        ("chr17", 7673802, "C", "T", "NM_000546", "c.818G>A", "p.(Arg273His)", "missense_variant"),
-        ("chr17", 7674220, "C", "T", "NM_000546", "c.743G>A", "p.(Arg248Gln)", "missense_variant"),
+        (
+            "chr7",
+            55191822,
+            "T",
+            "G",
+            "NM_005228",
+            "c.2573T>G",
+            "p.(Leu858Arg)",
+            "missense_variant",
+        ),
+        (
+            "chr7",
+            140753336,
+            "A",
+            "T",
+            "NM_004333",
+            "c.1799T>A",
+            "p.(Val600Glu)",
+            "missense_variant",
+        ),
+        (
+            "chr3",
+            179234297,
+            "A",
+            "G",
+            "NM_006218",
+            "c.3140A>G",
+            "p.(His1047Arg)",
+            "missense_variant",
+        ),
+        (
+            "chr17",
+            7675088,
+            "C",
+            "T",
+            "NM_000546",
+            "c.524G>A",
+            "p.(Arg175His)",
+            "missense_variant",
+        ),
+        (
+            "chr17",
+            7673802,
+            "C",
+            "T",
+            "NM_000546",
+            "c.818G>A",
+            "p.(Arg273His)",
+            "missense_variant",
+        ),
+        (
+            "chr17",
+            7674220,
+            "C",
+            "T",
+            "NM_000546",
+            "c.743G>A",
+            "p.(Arg248Gln)",
+            "missense_variant",
+        ),
         (
             "chr7",
             55174771,
@@ -62,7 +120,11 @@ fn hotspots_on_lrg_transcripts() {
         assert!(hc.ends_with(c), "{tx}: {hc} != {c}");
         let hp = ann.hgvs_p.clone().unwrap_or_default();
         assert!(hp.ends_with(p), "{tx}: {hp} != {p}");
-        assert!(ann.consequences.iter().any(|x| x == so), "{tx}: {:?}", ann.consequences);
+        assert!(
+            ann.consequences.iter().any(|x| x == so),
+            "{tx}: {:?}",
+            ann.consequences
+        );
     }
 }
 
