@@ -1,1 +1,35 @@
-//! Workflows.
+//! Ganome's workflows, framework-free: the HTTP server and the CLI are thin adapters over
+//! [`Ganome`], so both behave identically. Every function that touches patient-level data
+//! takes the acting [`Actor`], checks role and facility scope ([`access`]), and writes an
+//! audit row whatever the outcome.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use ganome_service::Ganome;
+//! let ganome = Ganome::open_embedded(std::path::Path::new("ganome-data")).await?;
+//! let actor = ganome.authenticate_token("…token…").await?;
+//! let facilities = ganome.list_facilities(&actor).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod access;
+mod actor;
+mod auth;
+mod cases;
+mod error;
+mod facilities;
+mod files;
+mod ganome;
+mod ids;
+pub mod network;
+mod patients;
+mod users;
+
+pub use actor::Actor;
+pub use auth::{LoginOutcome, SESSION_HOURS};
+pub use cases::{CaseDetail, CaseListQuery, RegisterCase, TransitionRequest};
+pub use error::ServiceError;
+pub use files::UploadedFile;
+pub use ganome::{Ganome, GanomeConfig};
+pub use patients::{RecordConsent, RegisterPatient};
+pub use users::CreateUser;

@@ -295,6 +295,8 @@ pub struct CaseFilter {
     pub ordering_facility_id: Option<String>,
     /// Only this OncoTree code.
     pub oncotree_code: Option<String>,
+    /// Only this patient's cases.
+    pub patient_id: Option<String>,
     /// Registered on or after.
     pub registered_from: Option<Timestamp>,
     /// Registered before.
@@ -313,6 +315,7 @@ impl CaseFilter {
             state: None,
             ordering_facility_id: None,
             oncotree_code: None,
+            patient_id: None,
             registered_from: None,
             registered_before: None,
             limit: 100,

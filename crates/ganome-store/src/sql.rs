@@ -1030,6 +1030,9 @@ impl Store for SqlStore {
         if let Some(code) = &filter.oncotree_code {
             push("oncotree_code = ?", &[code]);
         }
+        if let Some(p) = &filter.patient_id {
+            push("patient_id = ?", &[p]);
+        }
         let from = filter.registered_from.map(|t| t.to_string());
         if let Some(t) = &from {
             push("registered_at >= ?", &[t]);

@@ -1,0 +1,105 @@
+//! The service handle: store, file storage and configuration.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use ganome_store::{AuditEntry, BlobStore, SqlStore, Store};
+
+use crate::{Actor, ServiceError};
+
+/// Settings of a running Ganome.
+#[derive(Debug, Clone)]
+pub struct GanomeConfig {
+    /// Largest result file accepted, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+impl Default for GanomeConfig {
+    fn default() -> Self {
+        GanomeConfig {
+            max_upload_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// Ganome's services over one store and one file storage.
+#[derive(Clone)]
+pub struct Ganome {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) blobs: BlobStore,
+    pub(crate) config: GanomeConfig,
+}
+
+impl std::fmt::Debug for Ganome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ganome")
+            .field("blobs", &self.blobs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Ganome {
+    /// Services over a store and file storage.
+    pub fn new(store: Arc<dyn Store>, blobs: BlobStore, config: GanomeConfig) -> Ganome {
+        Ganome {
+            store,
+            blobs,
+            config,
+        }
+    }
+
+    /// The embedded default: SQLite at `DIR/ganome.db`, files under `DIR/files`; migrated.
+    pub async fn open_embedded(data_dir: &Path) -> Result<Ganome, ServiceError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            ServiceError::Store(ganome_store::StoreError::Config(format!(
+                "cannot create data folder {}: {e}",
+                data_dir.display()
+            )))
+        })?;
+        let url = format!("sqlite://{}?mode=rwc", data_dir.join("ganome.db").display());
+        let blobs = BlobStore::local(&data_dir.join("files"))?;
+        Ganome::open(&url, blobs).await
+    }
+
+    /// Connects to a database URL, migrates, and uses `blobs` for files.
+    pub async fn open(database_url: &str, blobs: BlobStore) -> Result<Ganome, ServiceError> {
+        let store = SqlStore::connect(database_url).await?;
+        store.migrate().await?;
+        Ok(Ganome::new(Arc::new(store), blobs, GanomeConfig::default()))
+    }
+
+    /// The store (for tools such as `ganome audit verify`).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Writes an audit row for `result` and passes it through. If the audit row cannot be
+    /// written the call fails: no patient data moves without a trace.
+    pub(crate) async fn audited<T>(
+        &self,
+        mut entry: AuditEntry,
+        result: Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        if let Err(e) = &result {
+            entry.outcome = e.audit_outcome().to_owned();
+            if let ServiceError::Forbidden(why) | ServiceError::NotFound(why) = e {
+                entry.detail = Some(why.clone());
+            }
+        }
+        self.store.append_audit(&entry).await?;
+        result
+    }
+
+    /// Audits an action by `actor` on an entity.
+    pub(crate) async fn audit_result<T>(
+        &self,
+        actor: &Actor,
+        action: &str,
+        entity_type: &str,
+        entity_id: Option<&str>,
+        result: Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        self.audited(actor.audit(action, entity_type, entity_id), result)
+            .await
+    }
+}
