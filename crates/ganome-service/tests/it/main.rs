@@ -1,0 +1,4 @@
+//! Service story tests, run on SQLite always and on PostgreSQL when
+//! `GANOME_TEST_POSTGRES_URL` is set.
+
+mod story;
