@@ -115,7 +115,26 @@ pub fn parse_site(line: &str, lineno: usize) -> Result<Site, AnnotateError> {
         pos,
         ref_allele: r.as_bytes().to_ascii_uppercase(),
         alts,
+        genotypes: Vec::new(),
     })
+}
+
+/// Reads the GT of each sample column (FORMAT must start with GT); empty if there is none.
+pub fn parse_genotypes(line: &str) -> Vec<Vec<Option<u32>>> {
+    let mut cols = line.split('\t').skip(8);
+    let Some(format) = cols.next() else {
+        return Vec::new();
+    };
+    if !format.starts_with("GT") {
+        return Vec::new();
+    }
+    cols.map(|c| {
+        let gt = c.split(':').next().unwrap_or(".");
+        gt.split(['|', '/'])
+            .map(|a| a.parse::<u32>().ok())
+            .collect()
+    })
+    .collect()
 }
 
 /// Sets (or replaces) an INFO key in a VCF data line.
@@ -173,6 +192,7 @@ pub fn annotate_vcf(
         _ => {}
     }
     let mut engine = BcsqEngine::new(db);
+    let mut nsamples = 0usize;
     let mut lines: VecDeque<String> = VecDeque::new();
     let mut done: Vec<Annotated> = Vec::new();
     let emit = |done: &mut Vec<Annotated>,
@@ -211,6 +231,8 @@ pub fn annotate_vcf(
             continue;
         }
         if line.starts_with('#') {
+            nsamples = line.split('\t').count().saturating_sub(9);
+            engine = BcsqEngine::with_samples(db, nsamples);
             match format {
                 OutputFormat::Bcsq => writeln!(output, "{BCSQ_HEADER}\n{line}").map_err(werr)?,
                 OutputFormat::Vcf => writeln!(output, "{GCSQ_HEADER}\n{line}").map_err(werr)?,
@@ -221,7 +243,10 @@ pub fn annotate_vcf(
         if line.trim().is_empty() {
             continue;
         }
-        let site = parse_site(&line, lineno)?;
+        let mut site = parse_site(&line, lineno)?;
+        if nsamples > 0 {
+            site.genotypes = parse_genotypes(&line);
+        }
         stats.records += 1;
         if stats.records % 10_000 == 0 {
             progress(stats.records);
@@ -298,6 +323,8 @@ mod tests {
 
     #[test]
     fn parses_sites() {
+        let g = parse_genotypes("1\t5\t.\tA\tC\t.\t.\t.\tGT:DP\t0|1:3\t1\t./.");
+        assert_eq!(g, vec![vec![Some(0), Some(1)], vec![Some(1)], vec![None, None]]);
         let s = parse_site("chr1\t10\t.\tac\tA,<DEL>\t.\t.\t.", 3).unwrap();
         assert_eq!(s.ref_allele, b"AC");
         assert_eq!(s.alts[1], b"<DEL>");

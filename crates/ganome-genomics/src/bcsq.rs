@@ -11,8 +11,12 @@
 //! haplotype. Variants touching the same codon, or indels that only together keep the frame,
 //! are reported once, at the record of the first (forward strand) or last (reverse strand)
 //! variant, with `dna_change` joined by `+`; the other records get `@POS` pointing there.
-//! Sample genotypes are not read: a VCF with samples is treated as one haplotype too
-//! (bcftools `--phase m` for a single sample behaves the same).
+//!
+//! **With samples** ([`BcsqEngine::with_samples`]) each sample's two haplotypes are built
+//! from its GT alleles, sharing identical prefixes, and INFO/BCSQ is the union over them.
+//! Unphased heterozygous genotypes are taken as written (`0/1` as `0|1`, bcftools
+//! `--phase a`; bcftools' default would stop with an error). Records whose genotypes are
+//! neither haploid nor diploid get no coding consequence. FORMAT/BCSQ is not written.
 
 mod csq;
 mod haplotype;
@@ -65,6 +69,9 @@ pub struct Site {
     pub ref_allele: Vec<u8>,
     /// ALT alleles (upper case; symbolic alleles kept as written).
     pub alts: Vec<Vec<u8>>,
+    /// Genotypes per sample: allele indexes per haplotype (`None` = missing); empty for
+    /// sites-only VCFs.
+    pub genotypes: Vec<Vec<Option<u32>>>,
 }
 
 struct Pending {
@@ -89,6 +96,7 @@ pub struct BcsqEngine<'db> {
     pending: VecDeque<Pending>,
     next_id: u64,
     prev_pos: u32,
+    nsamples: usize,
     warnings: Vec<String>,
 }
 
@@ -125,8 +133,16 @@ impl<'db> BcsqEngine<'db> {
             pending: VecDeque::new(),
             next_id: 0,
             prev_pos: 0,
+            nsamples: 0,
             warnings: Vec::new(),
         }
+    }
+
+    /// A new engine for a VCF with `nsamples` samples (0: sites only, one haplotype).
+    pub fn with_samples(db: &'db TranscriptDb, nsamples: usize) -> Self {
+        let mut e = Self::new(db);
+        e.nsamples = nsamples;
+        e
     }
 
     /// Warnings so far (transcripts skipped, overlapping variants).
@@ -298,7 +314,8 @@ impl<'db> BcsqEngine<'db> {
                 tref.extend(std::iter::repeat_n(b'N', (-start) as usize));
             }
             tref.extend(self.db.fetch(&chrom, start.max(0) as u64, end));
-            self.active[slot] = Some(ActiveTx::new(slot, tr, tref));
+            let nhap = if self.nsamples == 0 { 1 } else { 2 * self.nsamples };
+            self.active[slot] = Some(ActiveTx::new(slot, tr, tref, nhap));
             self.active_slots.push(slot);
         }
         // REF sanity check against the transcript's reference
@@ -346,48 +363,84 @@ impl<'db> BcsqEngine<'db> {
             }
             ret = true;
             self.activate(slot, site)?;
-            let alt = &site.alts[0];
-            if symbolic(alt) {
-                continue;
-            }
             let cds = self.model.txs[slot].cds[ci];
-            let mut staged = Vec::new();
-            let Some(act) = self.active[slot].as_ref() else {
-                continue;
-            };
-            let r = hap_init(
-                &self.model,
-                act,
-                &cds,
-                id,
-                pos0,
-                &site.ref_allele,
-                alt,
-                1,
-                &mut staged,
-            );
-            self.push_staged(id, staged);
-            match r {
-                HapInit::Overlapping => self.warnings.push(format!(
-                    "{}:{}: skipping a variant that overlaps the previous one in {}",
-                    site.chrom,
-                    site.pos,
-                    self.db.transcripts()[self.model.txs[slot].db_index].id
-                )),
-                HapInit::Silent => {}
-                HapInit::Sss(node) => self.push_csq(
+            // (haplotype index, allele index)
+            let mut haps: Vec<(usize, usize)> = Vec::new();
+            if self.nsamples == 0 {
+                haps.push((0, 1));
+            } else {
+                let ngts = site.genotypes.iter().map(Vec::len).max().unwrap_or(0);
+                if ngts == 0 || ngts > 2 {
+                    self.warnings.push(format!(
+                        "{}:{}: skipping a site with non-diploid/non-haploid genotypes",
+                        site.chrom, site.pos
+                    ));
+                    continue;
+                }
+                for (s, gt) in site.genotypes.iter().enumerate().take(self.nsamples) {
+                    if gt.first().copied().flatten().is_none() {
+                        continue;
+                    }
+                    for (ih, a) in gt.iter().enumerate() {
+                        if let Some(a) = *a {
+                            if a > 0 && (a as usize) <= site.alts.len() {
+                                haps.push((2 * s + ih, a as usize));
+                            }
+                        }
+                    }
+                }
+            }
+            for (h, ial) in haps {
+                let alt = &site.alts[ial - 1];
+                if symbolic(alt) {
+                    continue;
+                }
+                let Some(act) = self.active[slot].as_mut() else {
+                    continue;
+                };
+                let parent_idx = act.leaf(h);
+                if let Some(c) = act.shared_child(parent_idx, id, ial) {
+                    act.move_hap(h, parent_idx, c);
+                    continue;
+                }
+                let mut staged = Vec::new();
+                let act = &self.active[slot];
+                let Some(act) = act.as_ref() else { continue };
+                let r = hap_init(
+                    &self.model,
+                    act,
+                    act.nodes[parent_idx].node.as_ref(),
+                    &cds,
                     id,
-                    Vcsq {
-                        kind: node.csq,
-                        slot,
-                        ial: 1,
-                        ref_pos: None,
-                        vstr: String::new(),
-                    },
-                ),
-                HapInit::Node(node) => {
-                    if let Some(act) = self.active[slot].as_mut() {
-                        act.chain.push(node);
+                    pos0,
+                    &site.ref_allele,
+                    alt,
+                    ial as u32,
+                    &mut staged,
+                );
+                self.push_staged(id, staged);
+                match r {
+                    HapInit::Overlapping => self.warnings.push(format!(
+                        "{}:{}: skipping a variant that overlaps the previous one in {}",
+                        site.chrom,
+                        site.pos,
+                        self.db.transcripts()[self.model.txs[slot].db_index].id
+                    )),
+                    HapInit::Silent => {}
+                    HapInit::Sss(node) => self.push_csq(
+                        id,
+                        Vcsq {
+                            kind: node.csq,
+                            slot,
+                            ial: ial as u32,
+                            ref_pos: None,
+                            vstr: String::new(),
+                        },
+                    ),
+                    HapInit::Node(node) => {
+                        if let Some(act) = self.active[slot].as_mut() {
+                            act.add_child(parent_idx, h, id, ial, node);
+                        }
                     }
                 }
             }

@@ -29,18 +29,33 @@ pub(crate) struct Node {
     pub sss: bool,
 }
 
-/// An active transcript: its padded reference, spliced CDS and variant chain.
+/// A node of a transcript's haplotype tree (the root carries no variant).
+#[derive(Debug)]
+pub(crate) struct TreeNode {
+    pub node: Option<Node>,
+    pub children: Vec<usize>,
+    /// Haplotypes ending here.
+    pub nend: u32,
+    /// Record that last extended this node, and the child made for each of its alleles.
+    pub cur_rec: Option<u64>,
+    pub cur_child: Vec<Option<usize>>,
+}
+
+/// An active transcript: its padded reference, spliced CDS and haplotype tree.
 #[derive(Debug)]
 pub(crate) struct ActiveTx {
     pub slot: usize,
     pub tref: Vec<u8>,
     pub sref: Vec<u8>,
-    pub chain: Vec<Node>,
+    /// Tree nodes; index 0 is the root.
+    pub nodes: Vec<TreeNode>,
+    /// Current node of each haplotype (`None`: still at the root).
+    pub hap: Vec<Option<usize>>,
 }
 
 impl ActiveTx {
     /// Spliced reference CDS with N_REF_PAD context (bcftools' layout, quirks included).
-    pub fn new(slot: usize, tr: &BTx, tref: Vec<u8>) -> Self {
+    pub fn new(slot: usize, tr: &BTx, tref: Vec<u8>, nhap: usize) -> Self {
         let mut sref = Vec::new();
         if let (Some(first), Some(last)) = (tr.cds.first(), tr.cds.last()) {
             let at = |g: u32| (g - tr.beg) as usize;
@@ -59,8 +74,89 @@ impl ActiveTx {
             slot,
             tref,
             sref,
-            chain: Vec::new(),
+            nodes: vec![TreeNode {
+                node: None,
+                children: Vec::new(),
+                nend: nhap as u32,
+                cur_rec: None,
+                cur_child: Vec::new(),
+            }],
+            hap: vec![None; nhap],
         }
+    }
+
+    /// The node haplotype `h` currently ends at (0 = root).
+    pub fn leaf(&self, h: usize) -> usize {
+        self.hap.get(h).copied().flatten().unwrap_or(0)
+    }
+
+    /// Adds `node` as the child of `parent` for allele `ial` of record `rec`, moving
+    /// haplotype `h` there.
+    pub fn add_child(&mut self, parent: usize, h: usize, rec: u64, ial: usize, node: Node) {
+        let idx = self.nodes.len();
+        self.nodes.push(TreeNode {
+            node: Some(node),
+            children: Vec::new(),
+            nend: 0,
+            cur_rec: None,
+            cur_child: Vec::new(),
+        });
+        let p = &mut self.nodes[parent];
+        if p.cur_rec != Some(rec) {
+            p.cur_rec = Some(rec);
+            p.cur_child.clear();
+        }
+        if p.cur_child.len() <= ial {
+            p.cur_child.resize(ial + 1, None);
+        }
+        p.cur_child[ial] = Some(idx);
+        p.children.push(idx);
+        self.move_hap(h, parent, idx);
+    }
+
+    /// The child already made from `parent` for allele `ial` of record `rec`, if any.
+    pub fn shared_child(&self, parent: usize, rec: u64, ial: usize) -> Option<usize> {
+        let p = &self.nodes[parent];
+        if p.cur_rec == Some(rec) {
+            p.cur_child.get(ial).copied().flatten()
+        } else {
+            None
+        }
+    }
+
+    /// Moves haplotype `h` from node `from` to node `to`.
+    pub fn move_hap(&mut self, h: usize, from: usize, to: usize) {
+        self.nodes[from].nend = self.nodes[from].nend.saturating_sub(1);
+        self.nodes[to].nend += 1;
+        if let Some(x) = self.hap.get_mut(h) {
+            *x = Some(to);
+        }
+    }
+
+    /// Root-to-node paths of every node where a haplotype ends, in pre-order.
+    pub fn leaf_paths(&self) -> Vec<Vec<&Node>> {
+        let mut out = Vec::new();
+        let mut stack: Vec<(usize, usize)> = vec![(0, 0)]; // (node, next child)
+        let mut path: Vec<&Node> = Vec::new();
+        while let Some(&mut (n, ref mut next)) = stack.last_mut() {
+            if *next < self.nodes[n].children.len() {
+                let c = self.nodes[n].children[*next];
+                *next += 1;
+                if let Some(node) = &self.nodes[c].node {
+                    path.push(node);
+                    if self.nodes[c].nend > 0 {
+                        out.push(path.clone());
+                    }
+                }
+                stack.push((c, 0));
+            } else {
+                stack.pop();
+                if n != 0 {
+                    path.pop();
+                }
+            }
+        }
+        out
     }
 }
 
@@ -220,6 +316,7 @@ pub(crate) enum HapInit {
 pub(crate) fn hap_init(
     model: &ChromModel,
     act: &ActiveTx,
+    parent: Option<&Node>,
     cds: &BCds,
     rec: u64,
     pos: u32,
@@ -311,7 +408,7 @@ pub(crate) fn hap_init(
         }
     };
     let mut seq = Vec::new();
-    if let Some(parent) = act.chain.last() {
+    if let Some(parent) = parent {
         let mut i = parent.icds as usize;
         if i as u32 != cds.icds {
             let pc = &tr.cds[i];
@@ -375,10 +472,15 @@ struct Stack {
     slen: i64,
 }
 
-/// Translates the chain of an active transcript and emits its consequences
-/// (bcftools' `hap_finalize` + `hap_add_csq` for one haplotype).
+/// Translates every haplotype of an active transcript and emits its consequences
+/// (bcftools' `hap_finalize` + `hap_add_csq`).
 pub(crate) fn finalize(tr: &BTx, act: &ActiveTx, out: &mut Vec<Emitted>) {
-    let chain = &act.chain;
+    for path in act.leaf_paths() {
+        finalize_path(tr, act, &path, out);
+    }
+}
+
+fn finalize_path(tr: &BTx, act: &ActiveTx, chain: &[&Node], out: &mut Vec<Emitted>) {
     let n = chain.len();
     if n == 0 {
         return;
@@ -388,14 +490,14 @@ pub(crate) fn finalize(tr: &BTx, act: &ActiveTx, out: &mut Vec<Emitted>) {
     let mut sseq: Vec<u8> = Vec::new();
     let mut st: Vec<Stack> = vec![Stack { slen: 0 }];
     let mut cum_dlen = 0i64;
-    for node in chain {
+    for node in chain.iter() {
         sseq.extend_from_slice(&node.seq);
         st.push(Stack {
             slen: sseq.len() as i64,
         });
         cum_dlen += node.dlen;
     }
-    let nd = |k: usize| &chain[k - 1];
+    let nd = |k: usize| chain[k - 1];
     let hsbeg = chain[0].sbeg;
     let soff = |k: usize| st[k].slen - (nd(k).rlen + nd(k).dlen);
     let sbeg_of = |k: usize| hsbeg + soff(k);

@@ -32,6 +32,7 @@ fn on(db: &TranscriptDb, chrom: &str, pos: u32, r: &str, a: &str, tx: &str) -> V
         pos,
         ref_allele: r.as_bytes().to_vec(),
         alts: vec![a.as_bytes().to_vec()],
+        genotypes: vec![],
     };
     annotate_allele(db, &site, 0)
         .into_iter()
