@@ -19,6 +19,7 @@
 //! dup/repeat detection, delins simplification, c.↔g. mapping) and [`protein`]
 //! (c.→p. prediction).
 
+pub mod mapping;
 pub mod model;
 pub mod normalize;
 pub mod parser;

@@ -157,127 +157,6 @@ impl Frame<'_> {
         self.transcript.is_none_or(|t| t.forward)
     }
 
-    /// Transcript-order exons with the number of transcript bases before each.
-    fn exons(t: &ReferenceTranscript) -> Vec<(usize, usize, i64)> {
-        let mut ordered: Vec<(usize, usize)> = t.exons.clone();
-        if !t.forward {
-            ordered.reverse();
-        }
-        let mut cum = 0i64;
-        ordered
-            .into_iter()
-            .map(|(a, b)| {
-                let r = (a, b, cum);
-                cum += (b - a) as i64;
-                r
-            })
-            .collect()
-    }
-
-    fn cds_n(t: &ReferenceTranscript) -> Option<(i64, i64)> {
-        let (lo, hi) = t.cds?;
-        let (first, last) = if t.forward {
-            (lo, hi.checked_sub(1)?)
-        } else {
-            (hi.checked_sub(1)?, lo)
-        };
-        let (a, _) = Self::n_of_index(t, first);
-        let (b, _) = Self::n_of_index(t, last);
-        Some((a, b))
-    }
-
-    /// Transcript position (1-based, may be < 1 or > length) and offset of a reference index.
-    fn n_of_index(t: &ReferenceTranscript, x: usize) -> (i64, i64) {
-        let exons = Self::exons(t);
-        let total: i64 = exons.iter().map(|e| (e.1 - e.0) as i64).sum();
-        let x = x as i64;
-        let along = |a: usize, b: usize| -> i64 {
-            if t.forward {
-                x - a as i64
-            } else {
-                b as i64 - 1 - x
-            }
-        };
-        for &(a, b, cum) in &exons {
-            if x >= a as i64 && x < b as i64 {
-                return (cum + along(a, b) + 1, 0);
-            }
-        }
-        let (Some(first), Some(last)) = (exons.first(), exons.last()) else {
-            return (x + 1, 0);
-        };
-        // Upstream of the transcript.
-        let up = if t.forward {
-            first.0 as i64 - x
-        } else {
-            x - (first.1 as i64 - 1)
-        };
-        if up > 0 {
-            return (1 - up, 0);
-        }
-        let down = if t.forward {
-            x - (last.1 as i64 - 1)
-        } else {
-            last.0 as i64 - x
-        };
-        if down > 0 {
-            return (total + down, 0);
-        }
-        // Intronic: nearest exon boundary, ties to the upstream exon (`+`).
-        for w in exons.windows(2) {
-            let (a1, b1, c1) = w[0];
-            let (a2, b2, c2) = w[1];
-            let (d1, d2) = if t.forward {
-                (x - (b1 as i64 - 1), a2 as i64 - x)
-            } else {
-                (a1 as i64 - x, x - (b2 as i64 - 1))
-            };
-            if d1 > 0 && d2 > 0 {
-                return if d1 <= d2 {
-                    (c1 + (b1 - a1) as i64, d1)
-                } else {
-                    (c2 + 1, -d2)
-                };
-            }
-        }
-        (x + 1, 0)
-    }
-
-    /// Reference index of a transcript position.
-    fn index_of_n(t: &ReferenceTranscript, n: i64) -> Option<i64> {
-        let exons = Self::exons(t);
-        let total: i64 = exons.iter().map(|e| (e.1 - e.0) as i64).sum();
-        let (first, last) = (exons.first()?, exons.last()?);
-        if n < 1 {
-            let d = 1 - n;
-            return Some(if t.forward {
-                first.0 as i64 - d
-            } else {
-                first.1 as i64 - 1 + d
-            });
-        }
-        if n > total {
-            let d = n - total;
-            return Some(if t.forward {
-                last.1 as i64 - 1 + d
-            } else {
-                last.0 as i64 - d
-            });
-        }
-        for &(a, b, cum) in &exons {
-            let len = (b - a) as i64;
-            if n > cum && n <= cum + len {
-                let k = n - cum - 1;
-                return Some(if t.forward {
-                    a as i64 + k
-                } else {
-                    b as i64 - 1 - k
-                });
-            }
-        }
-        None
-    }
-
     /// Reference index (0-based, forward) of a written position.
     fn index(&self, p: &Position) -> Result<usize, NormalizeError> {
         let base = p.base.ok_or_else(|| {
@@ -292,30 +171,27 @@ impl Frame<'_> {
                 ));
             }
         };
+        let _ = (base, offset);
         let idx = match (self.system, self.transcript) {
-            (CoordinateSystem::Coding | CoordinateSystem::NonCoding | CoordinateSystem::Rna, Some(t)) => {
-                if offset != 0 && self.reference.is_transcript {
+            (
+                CoordinateSystem::Coding | CoordinateSystem::NonCoding | CoordinateSystem::Rna,
+                Some(t),
+            ) => {
+                if !matches!(p.offset, Offset::None) && self.reference.is_transcript {
                     return Err(NormalizeError::Unsupported(format!(
                         "intronic position {p} on the transcript reference {}",
                         self.reference.accession
                     )));
                 }
-                let n = if self.system == CoordinateSystem::Coding {
-                    let (cs, ce) = Self::cds_n(t).ok_or_else(|| {
-                        NormalizeError::Unsupported(format!("c. position on non-coding {}", t.id))
-                    })?;
-                    if p.after_cds_end {
-                        ce + base
-                    } else if base < 0 {
-                        cs + base
-                    } else {
-                        cs + base - 1
-                    }
-                } else {
-                    base
-                };
-                let i = Self::index_of_n(t, n).ok_or_else(|| self.out_of_range(p))?;
-                if t.forward { i + offset } else { i - offset }
+                let coding = self.system == CoordinateSystem::Coding;
+                if coding && t.cds.is_none() {
+                    return Err(NormalizeError::Unsupported(format!(
+                        "c. position on non-coding {}",
+                        t.id
+                    )));
+                }
+                t.index_of_position(p, coding)
+                    .ok_or_else(|| self.out_of_range(p))?
             }
             _ => base - 1,
         };
@@ -328,35 +204,10 @@ impl Frame<'_> {
     /// Written position of a reference index.
     fn position(&self, x: usize) -> Position {
         match (self.system, self.transcript) {
-            (CoordinateSystem::Coding | CoordinateSystem::NonCoding | CoordinateSystem::Rna, Some(t)) => {
-                let (n, off) = Self::n_of_index(t, x);
-                let offset = if off == 0 {
-                    Offset::None
-                } else {
-                    Offset::Known(off)
-                };
-                if self.system == CoordinateSystem::Coding {
-                    if let Some((cs, ce)) = Self::cds_n(t) {
-                        let (base, after) = if n < cs {
-                            (n - cs, false)
-                        } else if n > ce {
-                            (n - ce, true)
-                        } else {
-                            (n - cs + 1, false)
-                        };
-                        return Position {
-                            base: Some(base),
-                            after_cds_end: after,
-                            offset,
-                        };
-                    }
-                }
-                Position {
-                    base: Some(n),
-                    after_cds_end: false,
-                    offset,
-                }
-            }
+            (
+                CoordinateSystem::Coding | CoordinateSystem::NonCoding | CoordinateSystem::Rna,
+                Some(t),
+            ) => t.position_of_index(x, self.system == CoordinateSystem::Coding),
             _ => Position::plain(x as i64 + 1),
         }
     }

@@ -683,16 +683,26 @@ impl<'a> Parser<'a> {
         Ok(AminoAcidPosition { amino_acid, number })
     }
 
-    /// A run of amino acids; stops before `fs`/`ext` keywords.
+    /// A run of amino acids in one style (all three-letter or all one-letter);
+    /// stops before `fs`/`ext` keywords.
     fn peptide(&mut self) -> String {
         let mut out = String::new();
+        let mut three: Option<bool> = None;
         loop {
             if self.rest().starts_with(b"fs") || self.rest().starts_with(b"ext") {
                 break;
             }
             let save = self.i;
             match self.amino_acid() {
-                Some(a) => out.push(a as char),
+                Some(a) => {
+                    let is_three = self.i - save == 3;
+                    if three.is_some_and(|t| t != is_three) {
+                        self.i = save;
+                        break;
+                    }
+                    three = Some(is_three);
+                    out.push(a as char);
+                }
                 None => {
                     self.i = save;
                     break;
@@ -722,6 +732,16 @@ impl<'a> Parser<'a> {
         } else {
             ProteinLocation::Point(first)
         };
+        // An edit alone may be parenthesised as uncertain: `Gly2(del)`.
+        if self.eat(b'(') {
+            let edit = self.protein_edit()?;
+            self.expect(b')')?;
+            return Ok((location, edit));
+        }
+        Ok((location, self.protein_edit()?))
+    }
+
+    fn protein_edit(&mut self) -> Result<ProteinEdit, ParseError> {
         let edit = if self.eat_str("delins") {
             let inserted = self.peptide();
             if inserted.is_empty() {
@@ -778,7 +798,7 @@ impl<'a> Parser<'a> {
                 ProteinEdit::Substitution { alternative }
             }
         };
-        Ok((location, edit))
+        Ok(edit)
     }
 
     fn extension_end(&mut self) -> Result<ExtensionEnd, ParseError> {

@@ -181,11 +181,21 @@ pub fn predict(
     let re = tx_offset(&t.exons, cds_last)?;
     let ms = tx_offset(&mexons, map_index(edits, cds_first))?;
     let reference_protein = translate_to_stop(ref_tx.get(rs..=re)?);
+
     let observed = translate_to_stop(mut_tx.get(ms..)?);
-    let frameshift = match tx_offset(&mexons, map_index(edits, cds_last)) {
-        Some(me) => (me as isize - ms as isize - (re as isize - rs as isize)) % 3 != 0,
-        None => (mut_tx.len() as isize - ref_tx.len() as isize) % 3 != 0,
+    // Net change of exonic bases by the edits that touch the CDS.
+    let exonic = |a: usize, b: usize| -> usize {
+        t.exons
+            .iter()
+            .map(|&(s, e)| b.min(e).saturating_sub(a.max(s)))
+            .sum()
     };
+    let delta: isize = edits
+        .iter()
+        .filter(|e| e.start <= cds_hi && e.end >= cds_lo)
+        .map(|e| e.inserted.len() as isize - exonic(e.start, e.end) as isize)
+        .sum();
+    let frameshift = delta % 3 != 0;
     Some(describe(&reference_protein, &observed, frameshift))
 }
 
@@ -274,9 +284,28 @@ pub fn describe(reference: &[u8], observed: &[u8], frameshift: bool) -> ProteinD
         .take_while(|(a, b)| a == b)
         .count();
     let same_frame_end = ref_has_stop && obs_stop.is_some() && suffix > 0;
+    if !frameshift && !same_frame_end && obs_stop.is_none() {
+        // In frame, but the stop codon was lost and no new one is reached:
+        // everything from the first change to the end is replaced.
+        let location = if reference.len() - prefix == 1 {
+            ProteinLocation::Point(pos(reference, prefix))
+        } else {
+            ProteinLocation::Range(pos(reference, prefix), pos(reference, reference.len() - 1))
+        };
+        let inserted: String = observed[prefix..].iter().map(|&b| b as char).collect();
+        return change(
+            location,
+            if inserted.is_empty() {
+                ProteinEdit::Deletion
+            } else {
+                ProteinEdit::DeletionInsertion { inserted }
+            },
+        );
+    }
     if frameshift || !same_frame_end {
-        // Frameshift: the C-terminus differs.
-        let alt = observed.get(prefix).copied();
+        // Frameshift: the C-terminus differs. A missing first residue (the
+        // sequence ran out mid-codon) is written Xaa.
+        let alt = Some(observed.get(prefix).copied().unwrap_or(b'X'));
         let stop = match obs_stop {
             Some(j) => StopPosition::At((j - prefix + 1) as u64),
             None => StopPosition::Unknown,
