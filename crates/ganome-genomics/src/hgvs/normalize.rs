@@ -604,6 +604,55 @@ enum Described {
     Repeat(usize, usize, Vec<u8>, u64),
     Inversion(usize, usize),
     DelIns(usize, usize, Vec<u8>),
+    /// Inserted bases copied from a nearby reference range (`start`, `end`, inverted).
+    InsertionCopy(usize, usize, usize, bool),
+    /// Deleted span replaced by a nearby reference range.
+    DelInsCopy(usize, usize, usize, usize, bool),
+}
+
+/// Inserted material at least this long is looked up in the nearby reference.
+const COPY_MIN_LEN: usize = 20;
+
+/// A copy of `ins` (or of its reverse complement) in the reference within
+/// `ins.len()` bases of the edited span `s..e`, nearest first. Long insertions
+/// that duplicate nearby sequence are written as that range (`ins7_31`), as
+/// mutalyzer does; distant matches are not looked for.
+fn nearby_copy(seq: &[u8], s: usize, e: usize, ins: &[u8]) -> Option<(usize, usize, bool)> {
+    let n = ins.len();
+    if n < COPY_MIN_LEN {
+        return None;
+    }
+    let lo = s.saturating_sub(2 * n);
+    let hi = (e + 2 * n).min(seq.len());
+    let region = seq.get(lo..hi)?;
+    let rc = reverse_complement(ins);
+    let mut best: Option<(usize, usize, bool)> = None;
+    let distance = |a: usize| -> usize {
+        if a + n <= s {
+            s - (a + n)
+        } else {
+            a.saturating_sub(e)
+        }
+    };
+    for (k, w) in region.windows(n).enumerate() {
+        let a = lo + k;
+        if a < e && a + n > s {
+            continue;
+        }
+        let hit = if w == ins {
+            Some(false)
+        } else if w == rc.as_slice() {
+            Some(true)
+        } else {
+            None
+        };
+        if let Some(inv) = hit {
+            if distance(a) <= n && best.is_none_or(|(b, _, _)| distance(a) < distance(b)) {
+                best = Some((a, a + n, inv));
+            }
+        }
+    }
+    best
 }
 
 fn describe(seq: &[u8], edit: &RefEdit, towards_end: bool) -> Described {
@@ -647,6 +696,9 @@ fn describe(seq: &[u8], edit: &RefEdit, towards_end: bool) -> Described {
             }
             return Described::Repeat(rs, re, unit.to_vec(), m as u64 + k);
         }
+        if let Some((a, b, inv)) = nearby_copy(seq, s, en, &e.inserted) {
+            return Described::InsertionCopy(s, a, b, inv);
+        }
         return Described::Insertion(s, e.inserted);
     }
     let del = &seq[s..en];
@@ -655,6 +707,9 @@ fn describe(seq: &[u8], edit: &RefEdit, towards_end: bool) -> Described {
     }
     if del.len() > 1 && reverse_complement(del) == e.inserted {
         return Described::Inversion(s, en);
+    }
+    if let Some((a, b, inv)) = nearby_copy(seq, s, en, &e.inserted) {
+        return Described::DelInsCopy(s, en, a, b, inv);
     }
     Described::DelIns(s, en, e.inserted)
 }
@@ -712,6 +767,31 @@ fn to_variant(frame: &Frame<'_>, d: &Described) -> Option<NucleotideVariant> {
             },
         ),
         Described::Inversion(s, e) => (location(frame, *s, *e), NucleotideEdit::Inversion),
+        Described::InsertionCopy(p, a, b, inverted) => (
+            location(frame, p - 1, p + 1),
+            NucleotideEdit::Insertion {
+                inserted: Inserted {
+                    parts: vec![InsertedPart::Range {
+                        location: location(frame, *a, *b),
+                        inverted: *inverted,
+                    }],
+                    bracketed: false,
+                },
+            },
+        ),
+        Described::DelInsCopy(s, e, a, b, inverted) => (
+            location(frame, *s, *e),
+            NucleotideEdit::DeletionInsertion {
+                deleted: None,
+                inserted: Inserted {
+                    parts: vec![InsertedPart::Range {
+                        location: location(frame, *a, *b),
+                        inverted: *inverted,
+                    }],
+                    bracketed: false,
+                },
+            },
+        ),
         Described::DelIns(s, e, ins) => (
             location(frame, *s, *e),
             NucleotideEdit::DeletionInsertion {
