@@ -29,6 +29,7 @@ impl ReferenceTranscript {
             .collect()
     }
 
+    /// `n.` positions of the first and last CDS bases.
     pub fn cds_span_n(&self) -> Option<(i64, i64)> {
         let (lo, hi) = self.cds?;
         let (first, last) = if self.forward {
@@ -156,6 +157,23 @@ impl ReferenceTranscript {
                     offset,
                 };
             }
+        }
+        // Outside a non-coding transcript mutalyzer counts from its first or last
+        // base (`n.1-20`, `n.616+3443`) rather than continuing the numbering.
+        let total: i64 = self.exons.iter().map(|&(a, b)| (b - a) as i64).sum();
+        if off == 0 && n < 1 {
+            return Position {
+                base: Some(1),
+                after_cds_end: false,
+                offset: Offset::Known(n - 1),
+            };
+        }
+        if off == 0 && n > total {
+            return Position {
+                base: Some(total),
+                after_cds_end: false,
+                offset: Offset::Known(n - total),
+            };
         }
         Position {
             base: Some(n),

@@ -310,7 +310,11 @@ fn inserted_bases(
             InsertedPart::Range { location, inverted } => {
                 let (s, e) = frame.span(location)?;
                 let seq = frame.oriented(&frame.reference.sequence[s..e]);
-                out.extend(if *inverted { reverse_complement(&seq) } else { seq });
+                out.extend(if *inverted {
+                    reverse_complement(&seq)
+                } else {
+                    seq
+                });
             }
             InsertedPart::Remote {
                 reference,
@@ -332,7 +336,11 @@ fn inserted_bases(
                 };
                 let (s, e) = remote.span(location)?;
                 let seq = remote.oriented(&r.sequence[s..e]);
-                out.extend(if *inverted { reverse_complement(&seq) } else { seq });
+                out.extend(if *inverted {
+                    reverse_complement(&seq)
+                } else {
+                    seq
+                });
             }
         }
     }
@@ -367,7 +375,9 @@ fn pick_transcript<'a>(
         return Ok(Some(tr));
     }
     match system {
-        CoordinateSystem::Genomic | CoordinateSystem::Mitochondrial | CoordinateSystem::Circular
+        CoordinateSystem::Genomic
+        | CoordinateSystem::Mitochondrial
+        | CoordinateSystem::Circular
             if !r.is_transcript =>
         {
             Ok(None)
@@ -466,7 +476,11 @@ fn to_ref_edit(
         },
         NucleotideEdit::Identity { reference } => {
             if let Some(r) = reference {
-                check_stated(&v.location, &Some(SequenceOrLength::Sequence(r.clone())), &here)?;
+                check_stated(
+                    &v.location,
+                    &Some(SequenceOrLength::Sequence(r.clone())),
+                    &here,
+                )?;
             }
             RefEdit {
                 start: s,
@@ -479,8 +493,7 @@ fn to_ref_edit(
             if unit.is_empty() {
                 return Err(NormalizeError::Unsupported("empty repeat unit".to_owned()));
             }
-            if here.len() % unit.len() != 0
-                || here.chunks(unit.len()).any(|c| c != unit.as_slice())
+            if here.len() % unit.len() != 0 || here.chunks(unit.len()).any(|c| c != unit.as_slice())
             {
                 return Err(NormalizeError::SequenceMismatch {
                     position: v.location.to_string(),
@@ -854,9 +867,22 @@ pub fn normalize_variant(
     variant: &HgvsVariant,
     references: &mut dyn ReferenceProvider,
 ) -> Result<Normalization, NormalizeError> {
-    let reference = references.reference(&variant.reference.accession)?;
+    // `LRG_1t1` names the record `LRG_1` and its transcript `t1`.
+    let (record, lrg_transcript) = split_lrg(&variant.reference.accession);
+    let reference = references.reference(record)?;
+    let lrg_spec;
+    let variant_spec = match lrg_transcript {
+        Some(t) if variant.reference.selector.is_none() => {
+            lrg_spec = ReferenceSpec {
+                accession: record.to_owned(),
+                selector: Some(t.to_owned()),
+            };
+            &lrg_spec
+        }
+        _ => &variant.reference,
+    };
     let system = variant.coordinate_system.unwrap_or_else(|| {
-        if reference.is_transcript || variant.reference.selector.is_some() {
+        if reference.is_transcript || variant_spec.selector.is_some() {
             CoordinateSystem::Coding
         } else {
             CoordinateSystem::Genomic
@@ -867,7 +893,7 @@ pub fn normalize_variant(
             "protein descriptions are parsed but not normalised".to_owned(),
         ));
     }
-    let transcript = pick_transcript(&reference, &variant.reference, system)?;
+    let transcript = pick_transcript(&reference, variant_spec, system)?;
     if matches!(system, CoordinateSystem::Coding) && transcript.is_none_or(|t| t.cds.is_none()) {
         return Err(NormalizeError::Unsupported(format!(
             "c. description on {} which has no coding transcript",
@@ -884,15 +910,15 @@ pub fn normalize_variant(
         system,
     };
     let spec = ReferenceSpec {
-        accession: if variant.reference.accession.starts_with("LRG_") {
-            variant.reference.accession.clone()
+        accession: if variant_spec.accession.starts_with("LRG_") {
+            variant_spec.accession.clone()
         } else {
             reference.accession.clone()
         },
         selector: match (frame.transcript, reference.is_transcript) {
             (Some(t), false) if t.id != reference.accession => {
-                if variant.reference.accession.starts_with("LRG_") {
-                    variant.reference.selector.clone()
+                if variant_spec.accession.starts_with("LRG_") {
+                    variant_spec.selector.clone()
                 } else {
                     Some(t.id.clone())
                 }
@@ -953,11 +979,8 @@ pub fn normalize_variant(
     let protein = match (frame.transcript, system) {
         (Some(t), CoordinateSystem::Coding) if bare.is_empty() => {
             let protein_id = t.protein_id.clone();
-            predict(&reference.sequence, t, &merged).and_then(|p| {
-                protein_id.map(|pid| {
-                    format!("{}({pid}):p.{p}", spec.accession)
-                })
-            })
+            predict(&reference.sequence, t, &merged)
+                .and_then(|p| protein_id.map(|pid| format!("{}({pid}):p.{p}", spec.accession)))
         }
         _ => None,
     };
@@ -977,21 +1000,69 @@ mod tests {
     fn shifting_and_dup_detection() {
         let seq = b"ACGTTTTGCA";
         // Delete the first T → shifted to the last T of the run (index 6).
-        let d = describe(seq, &RefEdit { start: 3, end: 4, inserted: vec![] }, true);
+        let d = describe(
+            seq,
+            &RefEdit {
+                start: 3,
+                end: 4,
+                inserted: vec![],
+            },
+            true,
+        );
         assert_eq!(d, Described::Deletion(6, 7));
-        let d = describe(seq, &RefEdit { start: 3, end: 4, inserted: vec![] }, false);
+        let d = describe(
+            seq,
+            &RefEdit {
+                start: 3,
+                end: 4,
+                inserted: vec![],
+            },
+            false,
+        );
         assert_eq!(d, Described::Deletion(3, 4));
         // Insert a T anywhere in the run → dup of the last T.
-        let d = describe(seq, &RefEdit { start: 4, end: 4, inserted: b"T".to_vec() }, true);
+        let d = describe(
+            seq,
+            &RefEdit {
+                start: 4,
+                end: 4,
+                inserted: b"T".to_vec(),
+            },
+            true,
+        );
         assert_eq!(d, Described::Duplication(6, 7));
         // Insert TT → repeat T[6].
-        let d = describe(seq, &RefEdit { start: 4, end: 4, inserted: b"TT".to_vec() }, true);
+        let d = describe(
+            seq,
+            &RefEdit {
+                start: 4,
+                end: 4,
+                inserted: b"TT".to_vec(),
+            },
+            true,
+        );
         assert_eq!(d, Described::Repeat(3, 7, b"T".to_vec(), 6));
         // delins with shared flanks → substitution.
-        let d = describe(seq, &RefEdit { start: 0, end: 3, inserted: b"AAG".to_vec() }, true);
+        let d = describe(
+            seq,
+            &RefEdit {
+                start: 0,
+                end: 3,
+                inserted: b"AAG".to_vec(),
+            },
+            true,
+        );
         assert_eq!(d, Described::Substitution(1, b'C', b'A'));
         // Reverse complement → inversion.
-        let d = describe(b"AACGGA", &RefEdit { start: 1, end: 5, inserted: b"CCGT".to_vec() }, true);
+        let d = describe(
+            b"AACGGA",
+            &RefEdit {
+                start: 1,
+                end: 5,
+                inserted: b"CCGT".to_vec(),
+            },
+            true,
+        );
         assert_eq!(d, Described::Inversion(1, 5));
     }
 }

@@ -909,6 +909,34 @@ mod tests {
     }
 
     #[test]
+    fn never_panics_on_truncations_and_substitutions() {
+        let samples = [
+            "NG_012337.1(NM_003002.2):c.[274+20C>T;400_401insNM_003002.4:100_102]",
+            "NG_012772.1(BRCA2_v001):c.(632-?_681+?)del",
+            "NP_000040.1:p.(Ter314TrpextTer45)",
+            "LRG_303:g.6932_6933insAGCAACGTGATCGCCTCCCTCACCT[2]",
+            "NM_1.1:c.*16_*18T[8]",
+        ];
+        let replacements = b"()[];:_.+-*?=>0123456789ACGTacgtu";
+        for s in samples {
+            for cut in 0..=s.len() {
+                let _ = parse(&s[..cut]);
+            }
+            for i in 0..s.len() {
+                for &r in replacements {
+                    let mut b = s.as_bytes().to_vec();
+                    b[i] = r;
+                    if let Ok(t) = std::str::from_utf8(&b) {
+                        if let Err(e) = parse(t) {
+                            assert!(e.position <= t.len());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn never_panics_on_junk() {
         for s in [
             "(",

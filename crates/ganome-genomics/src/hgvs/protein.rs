@@ -7,8 +7,7 @@
 //! module is being written concurrently; the two can be unified later.
 
 use super::model::{
-    AminoAcidPosition, ExtensionEnd, ProteinDescription, ProteinEdit, ProteinLocation,
-    StopPosition,
+    AminoAcidPosition, ExtensionEnd, ProteinDescription, ProteinEdit, ProteinLocation, StopPosition,
 };
 use super::normalize::RefEdit;
 use super::reference::ReferenceTranscript;

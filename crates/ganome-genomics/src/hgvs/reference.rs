@@ -151,8 +151,9 @@ impl Reference {
         let to_local = |start: usize, end: usize| -> Option<(usize, usize)> {
             match slice {
                 None => Some((start.checked_sub(1)?, end)),
-                Some((s, e, true)) => Some((start.checked_sub(s)?, end.checked_sub(s)? + 1))
-                    .filter(|_| end <= e),
+                Some((s, e, true)) => {
+                    Some((start.checked_sub(s)?, end.checked_sub(s)? + 1)).filter(|_| end <= e)
+                }
                 Some((s, e, false)) => {
                     Some((e.checked_sub(end)?, e.checked_sub(start)? + 1)).filter(|_| start >= s)
                 }
@@ -161,8 +162,11 @@ impl Reference {
         let flip = matches!(slice, Some((_, _, false)));
         let mut transcripts = Vec::new();
         for t in gff_model.transcripts.drain(..) {
-            let mut exons: Vec<(usize, usize)> =
-                t.exons.iter().filter_map(|&(s, e)| to_local(s, e)).collect();
+            let mut exons: Vec<(usize, usize)> = t
+                .exons
+                .iter()
+                .filter_map(|&(s, e)| to_local(s, e))
+                .collect();
             let cds: Vec<(usize, usize)> =
                 t.cds.iter().filter_map(|&(s, e)| to_local(s, e)).collect();
             if exons.is_empty() || exons.iter().any(|&(_, e)| e > len) {
@@ -186,9 +190,8 @@ impl Reference {
                 cds,
             });
         }
-        let is_transcript = gff_model.rna_molecule
-            || accession.starts_with("NM_")
-            || accession.starts_with("NR_");
+        let is_transcript =
+            gff_model.rna_molecule || accession.starts_with("NM_") || accession.starts_with("NR_");
         if is_transcript {
             // The record is itself the transcript: one exon covering it all.
             let cds = gff_model
@@ -247,13 +250,18 @@ impl Reference {
                     exons.push(c);
                 }
             }
-            let cds = section(body, "<coding_region>", "</coding_region>")
-                .and_then(|s| coordinates(s, &coord_tag));
+            let coding = section(body, "<coding_region>", "</coding_region>");
+            let cds = coding.and_then(|s| coordinates(s, &coord_tag));
+            // LRG proteins are named `p1` inside the record (`LRG_303p1`).
+            let protein_id = coding
+                .and_then(|s| s.split("<translation name=\"").nth(1))
+                .and_then(|s| s.split('"').next())
+                .map(str::to_owned);
             exons.sort_unstable();
             if !exons.is_empty() {
                 transcripts.push(ReferenceTranscript {
                     id: name,
-                    protein_id: None,
+                    protein_id,
                     gene: None,
                     hgnc: None,
                     forward: true,
@@ -356,6 +364,9 @@ struct GffTranscript {
     cds: Vec<(usize, usize)>,
 }
 
+/// An exon or CDS line: parent id, is-CDS, span, protein id.
+type GffChild = (String, bool, (usize, usize), Option<String>);
+
 struct GffModel {
     transcripts: Vec<GffTranscript>,
     rna_molecule: bool,
@@ -365,7 +376,9 @@ struct GffModel {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("%2C", ",").replace("%3B", ";").replace("%3D", "=")
+    s.replace("%2C", ",")
+        .replace("%3B", ";")
+        .replace("%3D", "=")
 }
 
 fn parse_gff3(path: &Path, text: &str) -> Result<GffModel, ReferenceError> {
@@ -374,7 +387,7 @@ fn parse_gff3(path: &Path, text: &str) -> Result<GffModel, ReferenceError> {
     let mut rna_molecule = false;
     let mut loose_cds = Vec::new();
     let mut loose_protein = None;
-    let mut children: Vec<(String, bool, (usize, usize), Option<String>)> = Vec::new();
+    let mut children: Vec<GffChild> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
@@ -388,8 +401,12 @@ fn parse_gff3(path: &Path, text: &str) -> Result<GffModel, ReferenceError> {
         if f.len() < 9 {
             return Err(err("expected 9 tab-separated columns"));
         }
-        let start: usize = f[3].parse().map_err(|_| err("column 4 (start) is not a number"))?;
-        let end: usize = f[4].parse().map_err(|_| err("column 5 (end) is not a number"))?;
+        let start: usize = f[3]
+            .parse()
+            .map_err(|_| err("column 4 (start) is not a number"))?;
+        let end: usize = f[4]
+            .parse()
+            .map_err(|_| err("column 5 (end) is not a number"))?;
         if start == 0 || end < start {
             return Err(err("start must be >= 1 and <= end"));
         }
@@ -398,26 +415,39 @@ fn parse_gff3(path: &Path, text: &str) -> Result<GffModel, ReferenceError> {
             .filter_map(|kv| kv.split_once('='))
             .map(|(k, v)| (k, unescape(v)))
             .collect();
-        let get = |k: &str| attrs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone());
+        let get = |k: &str| {
+            attrs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.clone())
+        };
         let forward = f[6] != "-";
         match f[2] {
-            "region" => {
-                if get("mol_type").is_some_and(|m| m.contains("RNA")) {
-                    rna_molecule = true;
-                }
+            "region" if get("mol_type").is_some_and(|m| m.contains("RNA")) => {
+                rna_molecule = true;
             }
             "gene" | "ncRNA_gene" | "pseudogene" => {
                 let hgnc = get("Dbxref").and_then(|d| {
-                    d.split(',')
-                        .find_map(|x| x.strip_prefix("HGNC:").map(|h| h.trim_start_matches("HGNC:").to_owned()))
+                    d.split(',').find_map(|x| {
+                        x.strip_prefix("HGNC:")
+                            .map(|h| h.trim_start_matches("HGNC:").to_owned())
+                    })
                 });
                 let name = get("Name").or_else(|| get("gene"));
                 if let Some(id) = get("ID") {
                     genes.push((id, name, hgnc));
                 }
             }
-            "mRNA" | "transcript" | "lnc_RNA" | "ncRNA" | "lncRNA" | "primary_transcript"
-            | "nonsense_mediated_decay" | "processed_transcript" | "snRNA" | "miRNA" => {
+            "mRNA"
+            | "transcript"
+            | "lnc_RNA"
+            | "ncRNA"
+            | "lncRNA"
+            | "primary_transcript"
+            | "nonsense_mediated_decay"
+            | "processed_transcript"
+            | "snRNA"
+            | "miRNA" => {
                 let Some(key) = get("ID") else { continue };
                 let mut id = get("transcript_id")
                     .or_else(|| get("Name"))
