@@ -89,7 +89,9 @@ fn mutalyzer_variants_set() {
             let input = case["input"].as_str().unwrap();
             let got = normalize(input, &mut refs);
             if case.get("errors").is_some() {
-                errors.check(got.is_err(), || format!("{input}: expected an error, got {got:?}"));
+                errors.check(got.is_err(), || {
+                    format!("{input}: expected an error, got {got:?}")
+                });
                 continue;
             }
             let got = match got {
@@ -195,12 +197,18 @@ fn biocommons_sanity_cp() {
         let (c, expected) = line.split_once('\t').unwrap();
         let got = normalize(c, &mut refs);
         let got_p = got.as_ref().ok().and_then(|n| n.protein.clone());
-        t.check(got_p.as_deref().map(protein_tail) == Some(protein_tail(expected)), || {
-            format!("{c}: expected {expected}, got {}", match &got {
-                Ok(n) => format!("{:?}", n.protein),
-                Err(e) => format!("error {e}"),
-            })
-        });
+        t.check(
+            got_p.as_deref().map(protein_tail) == Some(protein_tail(expected)),
+            || {
+                format!(
+                    "{c}: expected {expected}, got {}",
+                    match &got {
+                        Ok(n) => format!("{:?}", n.protein),
+                        Err(e) => format!("error {e}"),
+                    }
+                )
+            },
+        );
     }
     t.report();
     assert!(t.rate() >= 0.6, "sanity_cp agreement fell");
@@ -227,10 +235,11 @@ fn gcp_rows(file: &str) -> Vec<(String, String, String)> {
 /// relative to `base` so that it fits a small `Reference`.
 fn uta_transcript(entry: &serde_json::Value, base: i64) -> Option<ReferenceTranscript> {
     let exons = entry["exons"].as_array()?;
-    if exons
-        .iter()
-        .any(|e| e["cigar"].as_str().is_none_or(|c| c.contains('I') || c.contains('D')))
-    {
+    if exons.iter().any(|e| {
+        e["cigar"]
+            .as_str()
+            .is_none_or(|c| c.contains('I') || c.contains('D'))
+    }) {
         return None;
     }
     let forward = exons.first()?["alt_strand"].as_i64()? == 1;
@@ -240,7 +249,13 @@ fn uta_transcript(entry: &serde_json::Value, base: i64) -> Option<ReferenceTrans
         ordered.iter().find_map(|e| {
             let (ts, te) = (e["tx_start_i"].as_i64()?, e["tx_end_i"].as_i64()?);
             let (gs, ge) = (e["alt_start_i"].as_i64()?, e["alt_end_i"].as_i64()?);
-            (t >= ts && t < te).then(|| if forward { gs + (t - ts) } else { ge - 1 - (t - ts) })
+            (t >= ts && t < te).then(|| {
+                if forward {
+                    gs + (t - ts)
+                } else {
+                    ge - 1 - (t - ts)
+                }
+            })
         })
     };
     let cds = match (entry["cds_start_i"].as_i64(), entry["cds_end_i"].as_i64()) {
@@ -291,14 +306,22 @@ fn project(
     let map = |p: &Point| -> Option<Point> {
         let Point::Exact(p) = p else { return None };
         let idx = p.base? - 1 - base;
-        Some(Point::Exact(t.position_of_index(usize::try_from(idx).ok()?, coding)))
+        Some(Point::Exact(
+            t.position_of_index(usize::try_from(idx).ok()?, coding),
+        ))
     };
     let location = match &v.location {
         Location::Point(p) => Location::Point(map(p)?),
         Location::Range(a, b) if t.forward => Location::Range(map(a)?, map(b)?),
         Location::Range(a, b) => Location::Range(map(b)?, map(a)?),
     };
-    let flip = |s: &str| if t.forward { s.to_owned() } else { complement_bases(s) };
+    let flip = |s: &str| {
+        if t.forward {
+            s.to_owned()
+        } else {
+            complement_bases(s)
+        }
+    };
     let flip_inserted = |i: &Inserted| -> Option<Inserted> {
         let parts = i
             .parts
@@ -349,14 +372,27 @@ fn project(
 
 #[test]
 fn biocommons_gcp() {
-    let cache: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(testdata("biocommons/gcp_cache.json")).unwrap(),
-    )
-    .unwrap();
+    let cache: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(testdata("biocommons/gcp_cache.json")).unwrap())
+            .unwrap();
     let mut projection = Tally::new("biocommons gcp g.->c./n. projection");
     let mut c_to_p = Tally::new("biocommons gcp c.->p.");
     let mut skipped: HashMap<&'static str, usize> = HashMap::new();
-    for file in ["gcp-real.tsv", "gcp-regression.tsv", "gcp-noncoding.tsv"] {
+    for file in [
+        "gcp-real.tsv",
+        "gcp-regression.tsv",
+        "gcp-noncoding.tsv",
+        "gcp-ADRA2B-dbSNP.tsv",
+        "gcp-BAHCC1-dbSNP.tsv",
+        "gcp-DNAH11-HGMD.tsv",
+        "gcp-DNAH11-dbSNP-NM_001277115.tsv",
+        "gcp-DNAH11-dbSNP-NM_003777.tsv",
+        "gcp-FOLR3-dbSNP.tsv",
+        "gcp-JRK-dbSNP.tsv",
+        "gcp-NEFL-dbSNP.tsv",
+        "gcp-ORAI1-dbSNP.tsv",
+        "gcp-ZCCHC3-dbSNP.tsv",
+    ] {
         for (g, c, p) in gcp_rows(file) {
             let (Ok(gv), Ok(cv)) = (hgvs::parse(&g), hgvs::parse(&c)) else {
                 projection.check(false, || format!("{g} / {c}: does not parse"));
@@ -378,14 +414,22 @@ fn biocommons_gcp() {
             };
             let system = cv.coordinate_system.unwrap_or(CoordinateSystem::Coding);
             let got = project(&gv, &t, base, cv.reference.clone(), system);
-            projection.check(got.as_ref().map(|v| v.to_string()) == Some(cv.to_string()), || {
-                format!("{g}: expected {cv}, got {}", got.map(|v| v.to_string()).unwrap_or_default())
-            });
+            projection.check(
+                got.as_ref().map(|v| v.to_string()) == Some(cv.to_string()),
+                || {
+                    format!(
+                        "{g}: expected {cv}, got {}",
+                        got.map(|v| v.to_string()).unwrap_or_default()
+                    )
+                },
+            );
             if p.is_empty() {
                 continue;
             }
             let Some(seq) = entry["tx_seq"].as_str() else {
-                *skipped.entry("c.->p.: transcript sequence not in the cache").or_default() += 1;
+                *skipped
+                    .entry("c.->p.: transcript sequence not in the cache")
+                    .or_default() += 1;
                 continue;
             };
             let cds = (
@@ -399,9 +443,10 @@ fn biocommons_gcp() {
                 Arc::new(transcript_reference(&acc, seq, Some(cds), Some("NP"))),
             );
             let got = normalize(&c, &mut refs).ok().and_then(|n| n.protein);
-            c_to_p.check(got.as_deref().map(protein_tail) == Some(protein_tail(&p)), || {
-                format!("{c}: expected {p}, got {got:?}")
-            });
+            c_to_p.check(
+                got.as_deref().map(protein_tail) == Some(protein_tail(&p)),
+                || format!("{c}: expected {p}, got {got:?}"),
+            );
         }
     }
     projection.report();
@@ -434,9 +479,7 @@ fn grammar_accepts(func: &str, input: &str) -> Option<bool> {
     match func {
         "hgvs_variant" | "c_variant" | "g_variant" | "m_variant" | "n_variant" | "r_variant"
         | "p_variant" => whole(input),
-        "c_posedit" | "g_posedit" | "m_posedit" | "n_posedit" | "r_posedit" => {
-            na(cs(func), input)
-        }
+        "c_posedit" | "g_posedit" | "m_posedit" | "n_posedit" | "r_posedit" => na(cs(func), input),
         "p_posedit" | "p_posedit_special" => Some(parse_protein_posedit(input).is_ok()),
         "c_typed_posedit" | "g_typed_posedit" | "m_typed_posedit" | "n_typed_posedit"
         | "r_typed_posedit" | "p_typed_posedit" => whole(&format!("NM_0:{input}")),
@@ -451,9 +494,11 @@ fn grammar_accepts(func: &str, input: &str) -> Option<bool> {
         "pro_edit" | "pro_del" | "pro_dup" | "pro_ins" | "pro_delins" | "pro_subst"
         | "pro_ident" | "pro_fs" | "pro_ext" | "pro_edit_mu" => {
             // `?` alone and `=` alone are complete descriptions; others follow a location.
-            Some(parse_protein_posedit(&format!("Gly2_Ala3{input}")).is_ok()
-                || parse_protein_posedit(&format!("Gly2{input}")).is_ok()
-                || parse_protein_posedit(input).is_ok())
+            Some(
+                parse_protein_posedit(&format!("Gly2_Ala3{input}")).is_ok()
+                    || parse_protein_posedit(&format!("Gly2{input}")).is_ok()
+                    || parse_protein_posedit(input).is_ok(),
+            )
         }
         "c_interval" | "def_c_interval" | "uncertain_c_interval" => {
             na(CoordinateSystem::Coding, input)
@@ -509,20 +554,31 @@ fn biocommons_grammar() {
         }
     }
     t.report();
-    println!("biocommons grammar_test: {skipped} items exercise internal rules with no public entry point");
+    println!(
+        "biocommons grammar_test: {skipped} items exercise internal rules with no public entry point"
+    );
     assert!(t.rate() >= 0.8);
 }
 
 #[test]
 fn biocommons_gauntlet() {
     let mut ok = Tally::new("biocommons gauntlet (valid)");
-    for line in fs::read_to_string(testdata("biocommons/gauntlet")).unwrap().lines() {
+    for line in fs::read_to_string(testdata("biocommons/gauntlet"))
+        .unwrap()
+        .lines()
+    {
         let l = line.trim();
         if l.is_empty() || l.starts_with('#') {
             continue;
         }
         ok.check(hgvs::parse(l).is_ok(), || {
-            format!("{l}: {}", hgvs::parse(l).err().map(|e| e.to_string()).unwrap_or_default())
+            format!(
+                "{l}: {}",
+                hgvs::parse(l)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
+            )
         });
     }
     ok.report();
