@@ -63,7 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let kind = rng.below(10);
             let len = 1 + rng.below(6);
             let r = db.fetch(&s.0, p - 1, p + len);
-            if r.iter().any(|&b| b == b'N') {
+            if r.contains(&b'N') {
                 continue;
             }
             let (refa, alta) = match kind {

@@ -266,32 +266,25 @@ pub fn hgvs_pos(t: &Transcript, g: u32) -> String {
             };
         }
     }
-    // outside the transcript
-    let first = ex.first().copied();
-    let last = ex.last().copied();
-    match (first, last) {
-        (Some(f), Some(l)) => {
-            let (s5, e3) = if fwd {
-                (f.start, l.end)
-            } else {
-                (f.end, l.start)
-            };
-            let before = if fwd { g < s5 } else { g > s5 };
-            if before {
-                let d = s5.abs_diff(g);
-                match t.genomic_to_tx(s5) {
-                    Some(x) => format!("{}-{}", fmt_tx(x), d),
-                    None => String::new(),
-                }
-            } else {
-                let d = e3.abs_diff(g);
-                match t.genomic_to_tx(e3) {
-                    Some(x) => format!("{}+{}", fmt_tx(x), d),
-                    None => String::new(),
-                }
-            }
+    // outside the transcript: numbering continues past its ends
+    let (Some(f), Some(l)) = (ex.first().copied(), ex.last().copied()) else {
+        return String::new();
+    };
+    let (s5, e3) = if fwd { (f.start, l.end) } else { (f.end, l.start) };
+    let upstream = if fwd { g < s5 } else { g > s5 };
+    let len = t.tx_len();
+    if upstream {
+        let d = s5.abs_diff(g);
+        match cds {
+            Some((cs, _)) => format!("-{}", cs - 1 + d),
+            None => format!("-{d}"),
         }
-        _ => String::new(),
+    } else {
+        let d = e3.abs_diff(g);
+        match cds {
+            Some((_, ce)) => format!("*{}", len - ce + d),
+            None => format!("*{d}"),
+        }
     }
 }
 
@@ -316,12 +309,17 @@ fn aa3(seq: &[u8]) -> String {
     seq.iter().map(|&a| three_letter(a)).collect()
 }
 
+/// (three-letter p., one-letter p., extra SO terms)
+type ProteinChange = (String, String, Vec<&'static str>);
+
+/// Describes the change from `ref_p` to `alt_p` (both ending at their first stop).
+/// `substitution`: no length change at DNA level (a changed stop is then stop-lost).
 fn protein_change(
     ref_p: &[u8],
     alt_p: &[u8],
     frameshift: bool,
-) -> Option<(String, String, Vec<&'static str>)> {
-    // returns (3-letter, 1-letter, extra consequences)
+    substitution: bool,
+) -> Option<ProteinChange> {
     let n = ref_p.len().min(alt_p.len());
     let mut i = 0;
     while i < n && ref_p[i] == alt_p[i] {
@@ -365,12 +363,16 @@ fn protein_change(
     }
     let rd = &ref_p[i..ref_p.len() - e];
     let ad = &alt_p[i..alt_p.len() - e];
-    if r == b'*' && rd.len() == 1 {
-        // stop lost
-        let a = ad.first().copied().unwrap_or(b'X');
+    if rd.first() == Some(&b'*') || (substitution && r == b'*') {
+        // stop lost: the new stop, counted from the changed stop as 1
+        let a = alt_p.get(i).copied().unwrap_or(b'X');
+        let (t3, t1) = match alt_p[i..].iter().position(|&x| x == b'*') {
+            Some(k) => (format!("Ter{}", k + 1), format!("*{}", k + 1)),
+            None => ("Ter?".into(), "*?".into()),
+        };
         return Some((
-            format!("p.(Ter{}{}extTer?)", p, three_letter(a)),
-            format!("p.*{}{}ext*?", p, a as char),
+            format!("p.(Ter{}{}ext{})", p, three_letter(a), t3),
+            format!("p.*{}{}ext{}", p, a as char, t1),
             vec!["stop_lost"],
         ));
     }
@@ -532,7 +534,7 @@ fn annotate_on(
     } else {
         let ex = t.exons_tx_order();
         let touches = |a: u32, b: u32| ex.iter().position(|e| a <= e.end && b >= e.start);
-        let (qa, qb) = if is_ins { (gs, ge) } else { (gs, ge) };
+        let (qa, qb) = (gs, ge);
         let in_exon = if is_ins {
             ex.iter().position(|e| gs >= e.start && ge <= e.end)
         } else {
@@ -569,11 +571,9 @@ fn annotate_on(
                 csq.push("splice_acceptor_variant");
             }
             let region = |x: u32, y: u32| ov(x, y) || (is_ins && gs >= x && ge <= y);
-            let near = if fwd {
-                region(il.saturating_sub(3), il + 7) || region(ih.saturating_sub(7), ih + 3)
-            } else {
-                region(il.saturating_sub(3), il + 7) || region(ih.saturating_sub(7), ih + 3)
-            };
+            // 3 exonic + 8 intronic bases at each end (donor/acceptor reported instead when hit)
+            let near =
+                region(il.saturating_sub(3), il + 7) || region(ih.saturating_sub(7), ih + 3);
             if near
                 && !csq.contains(&"splice_donor_variant")
                 && !csq.contains(&"splice_acceptor_variant")
@@ -612,7 +612,7 @@ fn annotate_on(
         if t.biotype.is_nmd() {
             csq.push("NMD_transcript_variant");
         }
-        hgvs_c = Some(hgvs_c_string(t, m, fwd));
+        hgvs_c = Some(hgvs_c_string(db, t, m, fwd));
     }
     csq.sort_by_key(|c| SEVERITY.iter().position(|s| s == c).unwrap_or(usize::MAX));
     csq.dedup();
@@ -637,7 +637,7 @@ fn annotate_on(
     }
 }
 
-fn hgvs_c_string(t: &Transcript, m: &MinimalAllele, fwd: bool) -> String {
+fn hgvs_c_string(db: &TranscriptDb, t: &Transcript, m: &MinimalAllele, fwd: bool) -> String {
     let kind = if t.is_coding() { "c" } else { "n" };
     let oriented = |s: &[u8]| -> String {
         String::from_utf8_lossy(&if fwd { s.to_vec() } else { revcomp(s) }).into_owned()
@@ -646,10 +646,26 @@ fn hgvs_c_string(t: &Transcript, m: &MinimalAllele, fwd: bool) -> String {
     let body = if m.ref_bases.is_empty() {
         // insertion between start-1 and start; dup if the inserted bases repeat the 5' side
         let ins = &m.alt_bases;
-        let (a, b) = (m.start - 1, m.start);
-        let (x, y) = if fwd { (p(a), p(b)) } else { (p(b), p(a)) };
-        let _ = (x.clone(), y.clone());
-        format!("{x}_{y}ins{}", oriented(ins))
+        let n = ins.len() as u32;
+        // after the 3' shift, an insertion repeating the bases on its 5' side is a dup
+        let (d0, d1) = if fwd {
+            (m.start.saturating_sub(n), m.start - 1)
+        } else {
+            (m.start, m.start + n - 1)
+        };
+        let before = db.fetch(&t.chrom, u64::from(d0) - 1, u64::from(d1));
+        if d0 >= 1 && &before == ins {
+            let (x, y) = if fwd { (p(d0), p(d1)) } else { (p(d1), p(d0)) };
+            if n == 1 {
+                format!("{x}dup")
+            } else {
+                format!("{x}_{y}dup")
+            }
+        } else {
+            let (a, b) = (m.start - 1, m.start);
+            let (x, y) = if fwd { (p(a), p(b)) } else { (p(b), p(a)) };
+            format!("{x}_{y}ins{}", oriented(ins))
+        }
     } else if m.alt_bases.is_empty() {
         let (a, b) = (m.start, m.start + m.ref_bases.len() as u32 - 1);
         let (x, y) = if fwd { (p(a), p(b)) } else { (p(b), p(a)) };
@@ -731,10 +747,13 @@ fn coding_effect(
     alt_cds.extend_from_slice(&cds[ci1..]);
     let dl = alt_oriented.len() as i64 - (ci1 - ci0) as i64;
     let frameshift = dl % 3 != 0;
-    let ref_p = translate(&cds);
+    let mut ref_p = translate(&cds);
+    if let Some(k) = ref_p.iter().position(|&x| x == b'*') {
+        ref_p.truncate(k + 1);
+    }
     let mut alt_full = alt_cds.clone();
-    if frameshift {
-        // read on into the 3' UTR to find the new stop
+    {
+        // read on into the 3' UTR to find a new stop (frameshift, stop lost)
         if let Some(last) = t.cds.last() {
             let tail = if fwd {
                 db.fetch(&t.chrom, u64::from(last.end), u64::from(last.end) + 3000)
@@ -763,7 +782,7 @@ fn coding_effect(
     } else if dl < 0 {
         csq.push("inframe_deletion");
     }
-    match protein_change(&ref_p, &alt_p, frameshift) {
+    match protein_change(&ref_p, &alt_p, frameshift, dl == 0) {
         None => {
             let aa_i = ci0 / 3;
             let r = ref_p.get(aa_i).copied().unwrap_or(b'X');
@@ -814,26 +833,66 @@ mod tests {
     }
 
     #[test]
+    fn stop_lost_extension() {
+        assert_eq!(
+            protein_change(b"MLK*", b"MLKQAG*", false, true).unwrap().0,
+            "p.(Ter4GlnextTer4)"
+        );
+    }
+
+    #[test]
+    fn hgvs_positions() {
+        use crate::transcript::{Biotype, CdsSegment, Interval};
+        let t = Transcript {
+            id: "NM_1.1".into(),
+            gene_name: "G".into(),
+            gene_id: "G".into(),
+            chrom: "1".into(),
+            strand: Strand::Forward,
+            start: 10,
+            end: 60,
+            biotype: Biotype::protein_coding(),
+            exons: vec![Interval { start: 10, end: 20 }, Interval { start: 41, end: 60 }],
+            cds: vec![
+                CdsSegment { start: 15, end: 20, phase: Some(0) },
+                CdsSegment { start: 41, end: 52, phase: Some(0) },
+            ],
+            utrs: vec![],
+            protein_id: None,
+            refseq_id: None,
+            ensembl_id: None,
+            tags: vec![],
+        };
+        assert_eq!(hgvs_pos(&t, 15), "1");
+        assert_eq!(hgvs_pos(&t, 12), "-3");
+        assert_eq!(hgvs_pos(&t, 22), "6+2");
+        assert_eq!(hgvs_pos(&t, 39), "7-2");
+        assert_eq!(hgvs_pos(&t, 55), "*3");
+        assert_eq!(hgvs_pos(&t, 8), "-7");
+        assert_eq!(hgvs_pos(&t, 63), "*11");
+    }
+
+    #[test]
     fn protein_changes() {
         assert_eq!(
-            protein_change(b"MLK*", b"MRK*", false).unwrap().0,
+            protein_change(b"MLK*", b"MRK*", false, true).unwrap().0,
             "p.(Leu2Arg)"
         );
-        assert_eq!(protein_change(b"MLK*", b"MLK*", false), None);
+        assert_eq!(protein_change(b"MLK*", b"MLK*", false, true), None);
         assert_eq!(
-            protein_change(b"MLKEA*", b"MA*", false).unwrap().0,
+            protein_change(b"MLKEA*", b"MA*", false, false).unwrap().0,
             "p.(Leu2_Glu4del)"
         );
         assert_eq!(
-            protein_change(b"MLK*", b"IRK*", false).unwrap().0,
+            protein_change(b"MLK*", b"IRK*", false, true).unwrap().0,
             "p.(Met1?)"
         );
         assert_eq!(
-            protein_change(b"MLKA*", b"MLRSTV*", true).unwrap().0,
-            "p.(Lys3ArgfsTer4)"
+            protein_change(b"MLKA*", b"MLRSTV*", true, false).unwrap().0,
+            "p.(Lys3ArgfsTer5)"
         );
         assert_eq!(
-            protein_change(b"MLK*", b"MLKK*", false).unwrap().0,
+            protein_change(b"MLK*", b"MLKK*", false, false).unwrap().0,
             "p.(Lys3dup)"
         );
     }

@@ -480,6 +480,8 @@ pub(crate) fn finalize(tr: &BTx, act: &ActiveTx, out: &mut Vec<Emitted>) {
     }
 }
 
+// Stack indexes 1..=n mirror bcftools' haplotype stack, so index loops are kept.
+#[allow(clippy::needless_range_loop)]
 fn finalize_path(tr: &BTx, act: &ActiveTx, chain: &[&Node], out: &mut Vec<Emitted>) {
     let n = chain.len();
     if n == 0 {

@@ -189,13 +189,12 @@ impl<'a> Splice<'a> {
         }
         let mut kref = Vec::new();
         let mut kalt = Vec::new();
-        let roff;
-        if rbeg < self.pos {
+        let roff = if rbeg < self.pos {
             self.ref_push(&mut kref, rbeg, self.pos - rbeg);
-            roff = 0;
+            0
         } else {
-            roff = rbeg - self.pos;
-        }
+            rbeg - self.pos
+        };
         if roff < self.rlen && (kref.len() as i64) < rlen {
             let mut l = self.rlen - roff;
             if l > rlen - kref.len() as i64 {
