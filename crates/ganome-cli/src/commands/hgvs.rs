@@ -66,28 +66,26 @@ pub fn run(args: HgvsArgs) -> anyhow::Result<()> {
     }
 }
 
-fn normalize_one(description: &str, refs: &mut DirectoryReferences) -> serde_json::Value {
-    match normalize(description, refs) {
-        Ok(n) => serde_json::json!({
-            "input": n.input,
-            "normalized": n.normalized,
-            "genomic": n.genomic,
-            "protein": n.protein,
-            "error": null,
-        }),
+/// One output line, keys in the documented order: input, normalized, genomic, protein, error.
+fn normalize_one(description: &str, refs: &mut DirectoryReferences) -> String {
+    let (normalized, genomic, protein, error) = match normalize(description, refs) {
+        Ok(n) => (n.normalized, n.genomic, n.protein, None),
         Err(e) => {
             if let NormalizeError::Parse(p) = &e {
                 eprintln!("{}", p.pointer(description));
             }
-            serde_json::json!({
-                "input": description,
-                "normalized": null,
-                "genomic": null,
-                "protein": null,
-                "error": e.to_string(),
-            })
+            (None, None, None, Some(e.to_string()))
         }
-    }
+    };
+    let json = |v: &Option<String>| serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned());
+    format!(
+        "{{\"input\":{},\"normalized\":{},\"genomic\":{},\"protein\":{},\"error\":{}}}",
+        serde_json::to_string(description).unwrap_or_else(|_| "\"\"".to_owned()),
+        json(&normalized),
+        json(&genomic),
+        json(&protein),
+        json(&error),
+    )
 }
 
 #[cfg(test)]
@@ -97,7 +95,9 @@ mod tests {
     #[test]
     fn invalid_description_reports_the_offending_byte() {
         let mut refs = DirectoryReferences::new("/nonexistent");
-        let v = normalize_one("NM_000143.3:c.45deluinsATC", &mut refs);
+        let line = normalize_one("NM_000143.3:c.45deluinsATC", &mut refs);
+        assert!(line.starts_with("{\"input\":"), "{line}");
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
         let err = v["error"].as_str().unwrap_or_default();
         assert!(err.contains("byte 19"), "{err}");
         assert!(err.contains("'u'"), "{err}");
