@@ -93,6 +93,14 @@ pub struct Normalization {
     pub genomic: Option<String>,
     /// The predicted protein change, when the transcript is coding.
     pub protein: Option<String>,
+    /// The reference sequence the edits apply to (versioned accession).
+    #[serde(skip)]
+    pub reference_accession: String,
+    /// The change as reference-level edits: forward strand, 0-based, trimmed and
+    /// shifted to the highest coordinate (VCF-like, but right-aligned). Two
+    /// descriptions of the same change have equal edits.
+    #[serde(skip)]
+    pub reference_edits: Vec<RefEdit>,
 }
 
 /// Supplies references by accession.
@@ -984,11 +992,18 @@ pub fn normalize_variant(
         }
         _ => None,
     };
+    let reference_edits = merged
+        .iter()
+        .map(|e| shift(&reference.sequence, &trim(&reference.sequence, e), true))
+        .filter(|e| e.start != e.end || !e.inserted.is_empty())
+        .collect();
     Ok(Normalization {
         input: input.to_owned(),
         normalized: Some(normalized.to_string()),
         genomic,
         protein,
+        reference_accession: reference.accession.clone(),
+        reference_edits,
     })
 }
 

@@ -116,6 +116,14 @@ pub fn predict(
             return unknown;
         }
     }
+    // An allele mixing changes inside the CDS span with changes wholly outside it
+    // (UTR, flanks) is not predicted, as mutalyzer does (`c.[41A>C;*189del]` → `p.?`).
+    if edits.len() > 1 {
+        let inside = |e: &RefEdit| e.start < cds_hi && e.end.max(e.start + 1) > cds_lo;
+        if edits.iter().any(inside) && !edits.iter().all(inside) {
+            return unknown;
+        }
+    }
     // Start codon touched → p.?
     let start_codon = if t.forward {
         (cds_lo, cds_lo + 3)

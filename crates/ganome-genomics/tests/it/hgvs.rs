@@ -72,6 +72,55 @@ impl Tally {
     }
 }
 
+/// The same variant described on the other transcripts of the reference: each listed
+/// `c.`/`n.` description must land on the same genomic change, and each `c.` must
+/// predict the listed protein change.
+fn mutalyzer_other_transcripts(set: &serde_json::Value, refs: &mut DirectoryReferences) -> Tally {
+    let mut t = Tally::new("mutalyzer other transcripts (c./n. -> g., c. -> p.)");
+    for group in ["M2_TESTS", "TESTS"] {
+        for case in set[group].as_array().into_iter().flatten() {
+            if case["to_test"] != serde_json::Value::Bool(true) {
+                continue;
+            }
+            let Some(input) = case["input"].as_str() else {
+                continue;
+            };
+            let Ok(base) = normalize(input, refs) else {
+                continue;
+            };
+            let Some(g) = base.genomic.clone() else {
+                continue;
+            };
+            for d in case["noncoding"].as_array().into_iter().flatten() {
+                let Some(d) = d.as_str() else { continue };
+                let got = normalize(d, refs).ok().and_then(|n| n.genomic);
+                t.check(got.as_deref() == Some(g.as_str()), || {
+                    format!("{d}: genomic expected {g} (from {input}), got {got:?}")
+                });
+            }
+            for pair in case["coding_protein_descriptions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let (Some(c), Some(p)) = (pair[0].as_str(), pair[1].as_str()) else {
+                    continue;
+                };
+                let got = normalize(c, refs).ok();
+                let got_g = got.as_ref().and_then(|n| n.genomic.clone());
+                t.check(got_g.as_deref() == Some(g.as_str()), || {
+                    format!("{c}: genomic expected {g} (from {input}), got {got_g:?}")
+                });
+                let got_p = got.and_then(|n| n.protein);
+                t.check(got_p.as_deref() == Some(p), || {
+                    format!("{c}: protein expected {p}, got {got_p:?}")
+                });
+            }
+        }
+    }
+    t
+}
+
 #[test]
 fn mutalyzer_variants_set() {
     let text = fs::read_to_string(testdata("mutalyzer/variants_set.json")).unwrap();
@@ -126,6 +175,26 @@ fn mutalyzer_variants_set() {
     for t in [&normalized, &genomic, &protein, &errors] {
         t.report();
     }
+    let other = mutalyzer_other_transcripts(&set, &mut refs);
+    other.report();
+    assert!(other.rate() >= 0.75, "other-transcript agreement fell");
+    // `OTHER`: pairs of descriptions of one change (c. vs g., c. vs n.).
+    let mut same = Tally::new("mutalyzer OTHER (equivalent descriptions)");
+    for pair in set["OTHER"].as_array().into_iter().flatten() {
+        let (Some(a), Some(b)) = (pair[0].as_str(), pair[1].as_str()) else {
+            continue;
+        };
+        let (x, y) = (normalize(a, &mut refs), normalize(b, &mut refs));
+        let key =
+            |n: &hgvs::Normalization| (n.reference_accession.clone(), n.reference_edits.clone());
+        let agree = match (&x, &y) {
+            (Ok(x), Ok(y)) => key(x) == key(y),
+            _ => false,
+        };
+        same.check(agree, || format!("{a} vs {b}: {x:?} / {y:?}"));
+    }
+    same.report();
+    assert_eq!(same.agree, same.total, "equivalent descriptions differ");
     assert!(normalized.rate() >= 0.75, "normalized agreement fell");
     assert!(genomic.rate() >= 0.75, "genomic agreement fell");
     assert!(protein.rate() >= 0.70, "protein agreement fell");
