@@ -3,8 +3,8 @@
 //! difference per the HGVS protein rules (substitution, deletion, duplication,
 //! insertion, delins, frameshift `fs*N`, extension `ext*N`, `=`, `?`).
 //!
-//! The standard genetic code is inlined (64 entries) because the crate's `codon`
-//! module is being written concurrently; the two can be unified later.
+//! Codons are translated by the crate's `codon` module. The reverse complement here
+//! is IUPAC-aware (descriptions may carry ambiguity codes), unlike `codon::revcomp`.
 
 use super::model::{
     AminoAcidPosition, ExtensionEnd, ProteinDescription, ProteinEdit, ProteinLocation, StopPosition,
@@ -12,29 +12,11 @@ use super::model::{
 use super::normalize::RefEdit;
 use super::reference::ReferenceTranscript;
 
-const BASES: &[u8; 4] = b"TCAG";
-const CODE: &[u8; 64] = b"FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG";
-
-/// Translates one codon with the standard code; `X` for anything ambiguous.
-pub fn translate_codon(codon: &[u8]) -> u8 {
-    let mut idx = 0usize;
-    for &b in codon.iter().take(3) {
-        match BASES.iter().position(|&x| x == b.to_ascii_uppercase()) {
-            Some(i) => idx = idx * 4 + i,
-            None => return b'X',
-        }
-    }
-    if codon.len() < 3 {
-        return b'X';
-    }
-    CODE[idx]
-}
-
 /// Translates until (and including) the first stop codon or the end of complete codons.
 pub fn translate_to_stop(seq: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(seq.len() / 3 + 1);
     for c in seq.chunks_exact(3) {
-        let aa = translate_codon(c);
+        let aa = crate::codon::translate_codon(c);
         out.push(aa);
         if aa == b'*' {
             break;
