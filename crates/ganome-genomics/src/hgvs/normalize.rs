@@ -191,7 +191,7 @@ impl Frame<'_> {
                         self.reference.accession
                     )));
                 }
-                let coding = self.system == CoordinateSystem::Coding;
+                let coding = self.coding();
                 if coding && t.cds.is_none() {
                     return Err(NormalizeError::Unsupported(format!(
                         "c. position on non-coding {}",
@@ -215,7 +215,7 @@ impl Frame<'_> {
             (
                 CoordinateSystem::Coding | CoordinateSystem::NonCoding | CoordinateSystem::Rna,
                 Some(t),
-            ) => t.position_of_index(x, self.system == CoordinateSystem::Coding),
+            ) => t.position_of_index(x, self.coding()),
             _ => Position::plain(x as i64 + 1),
         }
     }
@@ -250,6 +250,29 @@ impl Frame<'_> {
             s.to_vec()
         } else {
             reverse_complement(s)
+        }
+    }
+
+    /// Whether positions count from the CDS (`c.`, and `r.` on a coding transcript).
+    fn coding(&self) -> bool {
+        match self.system {
+            CoordinateSystem::Coding => true,
+            CoordinateSystem::Rna => self.transcript.is_some_and(|t| t.cds.is_some()),
+            _ => false,
+        }
+    }
+
+    /// Bases as written in this coordinate system: `r.` uses lower-case `acgu`.
+    fn seq_text(&self, s: &[u8]) -> String {
+        if self.system == CoordinateSystem::Rna {
+            s.iter()
+                .map(|&b| match b {
+                    b'T' => 'u',
+                    o => o.to_ascii_lowercase() as char,
+                })
+                .collect()
+        } else {
+            text(s)
         }
     }
 
@@ -762,8 +785,8 @@ fn to_variant(frame: &Frame<'_>, d: &Described) -> Option<NucleotideVariant> {
         Described::Substitution(s, r, a) => (
             location(frame, *s, s + 1),
             NucleotideEdit::Substitution {
-                reference: text(&frame.oriented(&[*r])),
-                alternative: text(&frame.oriented(&[*a])),
+                reference: frame.seq_text(&frame.oriented(&[*r])),
+                alternative: frame.seq_text(&frame.oriented(&[*a])),
             },
         ),
         Described::Deletion(s, e) => (
@@ -777,13 +800,13 @@ fn to_variant(frame: &Frame<'_>, d: &Described) -> Option<NucleotideVariant> {
         Described::Insertion(p, ins) => (
             location(frame, p - 1, p + 1),
             NucleotideEdit::Insertion {
-                inserted: Inserted::sequence(text(&frame.oriented(ins))),
+                inserted: Inserted::sequence(frame.seq_text(&frame.oriented(ins))),
             },
         ),
         Described::Repeat(s, e, unit, n) => (
             location(frame, *s, *e),
             NucleotideEdit::Repeat {
-                unit: Some(text(&frame.oriented(unit))),
+                unit: Some(frame.seq_text(&frame.oriented(unit))),
                 count: *n,
             },
         ),
@@ -817,7 +840,7 @@ fn to_variant(frame: &Frame<'_>, d: &Described) -> Option<NucleotideVariant> {
             location(frame, *s, *e),
             NucleotideEdit::DeletionInsertion {
                 deleted: None,
-                inserted: Inserted::sequence(text(&frame.oriented(ins))),
+                inserted: Inserted::sequence(frame.seq_text(&frame.oriented(ins))),
             },
         ),
     };

@@ -351,7 +351,8 @@ impl<'a> Parser<'a> {
             system,
             CoordinateSystem::Coding | CoordinateSystem::NonCoding | CoordinateSystem::Rna
         );
-        let coding = system == CoordinateSystem::Coding;
+        // `-`/`*` positions exist in c. and in r. (numbered like c. on coding RNA).
+        let coding = matches!(system, CoordinateSystem::Coding | CoordinateSystem::Rna);
         if self.eat(b'?') {
             return Ok(Position {
                 base: None,
