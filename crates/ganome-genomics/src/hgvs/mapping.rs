@@ -105,20 +105,20 @@ impl ReferenceTranscript {
         let total: i64 = exons.iter().map(|e| (e.1 - e.0) as i64).sum();
         let (first, last) = (exons.first()?, exons.last()?);
         if n < 1 {
-            let d = 1 - n;
-            return Some(if self.forward {
-                first.0 as i64 - d
+            let d = 1i64.checked_sub(n)?;
+            return if self.forward {
+                (first.0 as i64).checked_sub(d)
             } else {
-                first.1 as i64 - 1 + d
-            });
+                (first.1 as i64 - 1).checked_add(d)
+            };
         }
         if n > total {
             let d = n - total;
-            return Some(if self.forward {
-                last.1 as i64 - 1 + d
+            return if self.forward {
+                (last.1 as i64 - 1).checked_add(d)
             } else {
-                last.0 as i64 - d
-            });
+                (last.0 as i64).checked_sub(d)
+            };
         }
         for &(a, b, cum) in &exons {
             let len = (b - a) as i64;
@@ -195,17 +195,21 @@ impl ReferenceTranscript {
         let n = if coding {
             let (cs, ce) = self.cds_span_n()?;
             if p.after_cds_end {
-                ce + base
+                ce.checked_add(base)?
             } else if base < 0 {
-                cs + base
+                cs.checked_add(base)?
             } else {
-                cs + base - 1
+                cs.checked_add(base)? - 1
             }
         } else {
             base
         };
         let i = self.index_of_n(n)?;
-        Some(if self.forward { i + offset } else { i - offset })
+        if self.forward {
+            i.checked_add(offset)
+        } else {
+            i.checked_sub(offset)
+        }
     }
 }
 

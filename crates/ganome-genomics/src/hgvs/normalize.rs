@@ -71,6 +71,19 @@ pub enum NormalizeError {
     Overlap(String),
 }
 
+/// Longest inserted sequence a description may expand to (repeats, copies).
+const MAX_INSERTED: usize = 10_000_000;
+
+fn too_long(len: u128) -> Result<(), NormalizeError> {
+    if len > MAX_INSERTED as u128 {
+        Err(NormalizeError::Unsupported(format!(
+            "inserted sequence longer than {MAX_INSERTED} bases"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 /// A reference-level edit: replace `start..end` (0-based, forward strand) by `inserted`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefEdit {
@@ -329,6 +342,7 @@ fn inserted_bases(
         match part {
             InsertedPart::Sequence { bases, repeat } => {
                 let b = upper(bases);
+                too_long(b.len() as u128 * u128::from(repeat.unwrap_or(1)) + out.len() as u128)?;
                 for _ in 0..repeat.unwrap_or(1) {
                     out.extend_from_slice(&b);
                 }
@@ -532,6 +546,7 @@ fn to_ref_edit(
                     actual: String::from_utf8_lossy(&here).into_owned(),
                 });
             }
+            too_long(unit.len() as u128 * u128::from(*count))?;
             let mut bases = Vec::new();
             for _ in 0..*count {
                 bases.extend_from_slice(&unit);
@@ -663,7 +678,7 @@ const COPY_MIN_LEN: usize = 20;
 /// mutalyzer does; distant matches are not looked for.
 fn nearby_copy(seq: &[u8], s: usize, e: usize, ins: &[u8]) -> Option<(usize, usize, bool)> {
     let n = ins.len();
-    if n < COPY_MIN_LEN {
+    if !(COPY_MIN_LEN..=100_000).contains(&n) {
         return None;
     }
     let lo = s.saturating_sub(2 * n);
@@ -1033,6 +1048,45 @@ pub fn normalize_variant(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct One(Arc<Reference>);
+
+    impl ReferenceProvider for One {
+        fn reference(&mut self, _: &str) -> Result<Arc<Reference>, ReferenceError> {
+            Ok(Arc::clone(&self.0))
+        }
+    }
+
+    #[test]
+    fn hostile_numbers_are_errors_not_panics() {
+        let seq = b"ACGTTTTGCAACGTTTTGCA".to_vec();
+        let mut refs = One(Arc::new(Reference {
+            accession: "NM_9.1".to_owned(),
+            transcripts: vec![ReferenceTranscript {
+                id: "NM_9.1".to_owned(),
+                protein_id: None,
+                gene: None,
+                hgnc: None,
+                forward: true,
+                exons: vec![(0, seq.len())],
+                cds: Some((3, 15)),
+            }],
+            sequence: seq,
+            is_transcript: true,
+        }));
+        for d in [
+            "NM_9.1:c.9223372036854775807del",
+            "NM_9.1:c.*9223372036854775807del",
+            "NM_9.1:c.-9223372036854775807del",
+            "NM_9.1:c.1_2insA[18446744073709551615]",
+            "NM_9.1:c.4_5T[18446744073709551615]",
+            "NM_9.1:n.9223372036854775807del",
+        ] {
+            assert!(normalize(d, &mut refs).is_err(), "{d}");
+        }
+        let ok = normalize("NM_9.1:c.3_4insTT", &mut refs).unwrap();
+        assert_eq!(ok.normalized.as_deref(), Some("NM_9.1:c.1_4T[6]"));
+    }
 
     #[test]
     fn shifting_and_dup_detection() {
