@@ -113,8 +113,17 @@ impl<'a> Parser<'a> {
         ParseError {
             position: self.i,
             expected: expected.into(),
-            found: self.text.get(self.i..).and_then(|r| r.chars().next()),
+            found: self.char_at(self.i),
         }
+    }
+
+    /// The character that contains byte `i` (the parser may stop inside a multi-byte one).
+    fn char_at(&self, i: usize) -> Option<char> {
+        if i >= self.s.len() {
+            return None;
+        }
+        let start = (0..=i).rev().find(|&j| self.text.is_char_boundary(j))?;
+        self.text.get(start..)?.chars().next()
     }
 
     fn eat(&mut self, c: u8) -> bool {
@@ -939,6 +948,8 @@ mod tests {
 
     #[test]
     fn never_panics_on_junk() {
+        let e = parse("NM_1.1:c.1Ä>T").unwrap_err();
+        assert_eq!(e.found, Some('Ä'));
         for s in [
             "(",
             "A:(",
