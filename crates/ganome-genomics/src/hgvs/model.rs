@@ -2,9 +2,10 @@
 //!
 //! One type per grammar concept: a [`HgvsVariant`] names a reference and a
 //! coordinate system and carries either nucleotide variants (one, or an allele
-//! `[a;b]`) or a protein description. Formatting writes the canonical HGVS form:
-//! deleted/duplicated sequences are dropped (`delTG` → `del`), proteins use
-//! three-letter codes and `Ter`-less `*` for stops, as mutalyzer does.
+//! `[a;b]`) or a protein description. Formatting is faithful to what was parsed
+//! (`delTG` stays `delTG`, so a formatted description parses back to the same
+//! value); the normaliser builds canonical values (no stated sequences). Proteins
+//! are written with three-letter codes and `*` for stops, as mutalyzer does.
 
 use std::fmt;
 
@@ -471,6 +472,15 @@ fn write_peptide(f: &mut fmt::Formatter<'_>, residues: &str) -> fmt::Result {
     Ok(())
 }
 
+/// Writes a stated deleted/duplicated sequence or length as given (`delTG`, `del2`).
+fn write_stated(f: &mut fmt::Formatter<'_>, stated: &Option<SequenceOrLength>) -> fmt::Result {
+    match stated {
+        Some(SequenceOrLength::Sequence(s)) => f.write_str(s),
+        Some(SequenceOrLength::Length(n)) => write!(f, "{n}"),
+        None => Ok(()),
+    }
+}
+
 impl fmt::Display for HgvsVariant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:", self.reference)?;
@@ -556,7 +566,7 @@ impl fmt::Display for Position {
         }
         match self.offset {
             Offset::None => Ok(()),
-            Offset::Known(o) if o > 0 => write!(f, "+{o}"),
+            Offset::Known(o) if o >= 0 => write!(f, "+{o}"),
             Offset::Known(o) => write!(f, "{o}"),
             Offset::Unknown { downstream: true } => f.write_str("+?"),
             Offset::Unknown { downstream: false } => f.write_str("-?"),
@@ -571,13 +581,35 @@ impl fmt::Display for NucleotideEdit {
                 reference,
                 alternative,
             } => write!(f, "{reference}>{alternative}"),
-            Self::Deletion { .. } => f.write_str("del"),
-            Self::Duplication { .. } => f.write_str("dup"),
+            Self::Deletion { deleted } => {
+                f.write_str("del")?;
+                write_stated(f, deleted)
+            }
+            Self::Duplication { duplicated } => {
+                f.write_str("dup")?;
+                write_stated(f, duplicated)
+            }
             Self::Insertion { inserted } => write!(f, "ins{inserted}"),
-            Self::DeletionInsertion { inserted, .. } => write!(f, "delins{inserted}"),
+            Self::DeletionInsertion {
+                deleted: Some(d),
+                inserted,
+            } => {
+                f.write_str("del")?;
+                write_stated(f, &Some(d.clone()))?;
+                write!(f, "ins{inserted}")
+            }
+            Self::DeletionInsertion {
+                deleted: None,
+                inserted,
+            } => write!(f, "delins{inserted}"),
             Self::Inversion => f.write_str("inv"),
             Self::Conversion { source } => write!(f, "con{source}"),
-            Self::Identity { .. } => f.write_str("="),
+            Self::Identity { reference } => {
+                if let Some(r) = reference {
+                    f.write_str(r)?;
+                }
+                f.write_str("=")
+            }
             Self::Repeat { unit, count } => {
                 if let Some(u) = unit {
                     f.write_str(u)?;
@@ -591,7 +623,7 @@ impl fmt::Display for NucleotideEdit {
 
 impl fmt::Display for Inserted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let bracket = self.bracketed && self.parts.len() > 1;
+        let bracket = self.bracketed;
         if bracket {
             f.write_str("[")?;
         }

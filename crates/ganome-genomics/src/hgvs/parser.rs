@@ -705,12 +705,15 @@ impl<'a> Parser<'a> {
             let save = self.i;
             match self.amino_acid() {
                 Some(a) => {
-                    let is_three = self.i - save == 3;
-                    if three.is_some_and(|t| t != is_three) {
-                        self.i = save;
-                        break;
+                    // `*` fits either style.
+                    if a != b'*' || self.i - save == 3 {
+                        let is_three = self.i - save == 3;
+                        if three.is_some_and(|t| t != is_three) {
+                            self.i = save;
+                            break;
+                        }
+                        three = Some(is_three);
                     }
-                    three = Some(is_three);
                     out.push(a as char);
                 }
                 None => {
@@ -854,10 +857,10 @@ mod tests {
     }
 
     #[test]
-    fn canonical_forms() {
+    fn formats_what_was_parsed() {
         assert_eq!(
             roundtrip("NM_000143.3:c.44_47delTGCG"),
-            "NM_000143.3:c.44_47del"
+            "NM_000143.3:c.44_47delTGCG"
         );
         assert_eq!(
             roundtrip("NM_004006.2:c.632-5_670del"),
@@ -928,17 +931,35 @@ mod tests {
             "NM_1.1:c.*16_*18T[8]",
         ];
         let replacements = b"()[];:_.+-*?=>0123456789ACGTacgtu";
+        // Whatever parses must format to text that parses back to the same value.
+        let round_trips = |t: &str| {
+            if let Ok(v) = parse(t) {
+                assert_eq!(parse(&v.to_string()).ok(), Some(v.clone()), "{t} via {v}");
+            }
+        };
+        for s in [
+            "N2.11:g.969del1",
+            "NM_1.1:c.10+0del",
+            "NM_1.1:c.1_2delinsAla",
+            "NP_1.1:p.Gly2_Ala3delinsAla*",
+            "NM_1.1:c.1_2ins[ATC]",
+            "NM_1.1:c.1A=",
+            "NM_1.1:c.1_2delAinsG",
+        ] {
+            round_trips(s);
+        }
         for s in samples {
             for cut in 0..=s.len() {
-                let _ = parse(&s[..cut]);
+                round_trips(&s[..cut]);
             }
             for i in 0..s.len() {
                 for &r in replacements {
                     let mut b = s.as_bytes().to_vec();
                     b[i] = r;
                     if let Ok(t) = std::str::from_utf8(&b) {
-                        if let Err(e) = parse(t) {
-                            assert!(e.position <= t.len());
+                        match parse(t) {
+                            Err(e) => assert!(e.position <= t.len()),
+                            Ok(_) => round_trips(t),
                         }
                     }
                 }
