@@ -21,6 +21,28 @@ pub struct HgvsVariant {
     pub body: VariantBody,
 }
 
+impl HgvsVariant {
+    /// The same description without redundant stated sequences (`delTG` → `del`,
+    /// `dup2` → `dup`, `delAinsG` → `delinsG`, `A=` → `=`), the form HGVS recommends.
+    pub fn canonical(&self) -> Self {
+        let mut v = self.clone();
+        if let VariantBody::Nucleotide(vs) = &mut v.body {
+            for n in vs {
+                if let Some(e) = &mut n.edit {
+                    match e {
+                        NucleotideEdit::Deletion { deleted } => *deleted = None,
+                        NucleotideEdit::Duplication { duplicated } => *duplicated = None,
+                        NucleotideEdit::DeletionInsertion { deleted, .. } => *deleted = None,
+                        NucleotideEdit::Identity { reference } => *reference = None,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        v
+    }
+}
+
 /// A reference accession with an optional selector, e.g. `NC_000023.11(NM_004006.2)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferenceSpec {

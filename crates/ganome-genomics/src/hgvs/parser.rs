@@ -893,6 +893,15 @@ mod tests {
     }
 
     #[test]
+    fn canonical_drops_stated_sequences() {
+        let v = parse("NM_1.1:c.[1_2delAGinsT;5delG;7dup2;9A=]").unwrap();
+        assert_eq!(
+            v.canonical().to_string(),
+            "NM_1.1:c.[1_2delinsT;5del;7dup;9=]"
+        );
+    }
+
+    #[test]
     fn remote_insertion() {
         let v = parse("LRG_303(t1):c.10_11insLRG_1t1:c.100_101").unwrap();
         let VariantBody::Nucleotide(vs) = &v.body else {
