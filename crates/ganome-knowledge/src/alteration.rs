@@ -280,7 +280,8 @@ impl PreparedCase {
         let mut biomarkers = Vec::new();
         for (i, a) in alterations.iter().enumerate() {
             match a {
-                PreparedAlteration::Variant { gene, .. } | PreparedAlteration::CopyNumber { gene, .. } => {
+                PreparedAlteration::Variant { gene, .. }
+                | PreparedAlteration::CopyNumber { gene, .. } => {
                     by_gene.entry(gene.clone()).or_default().push(i);
                 }
                 PreparedAlteration::Fusion {
@@ -454,7 +455,9 @@ impl AlterationSpec {
             });
         }
         match lower.as_str() {
-            "mutation" | "mutations" | "any mutation" => return class(AlterationClass::AnyMutation),
+            "mutation" | "mutations" | "any mutation" => {
+                return class(AlterationClass::AnyMutation);
+            }
             "fusion" | "fusions" | "rearrangement" | "fusion with any partner" => {
                 return class(AlterationClass::Fusion { partner: None });
             }
@@ -462,9 +465,13 @@ impl AlterationSpec {
             "deletion" | "loss" | "copy number loss" | "homozygous deletion" => {
                 return class(AlterationClass::Deletion);
             }
-            "loss-of-function" | "loss of function" | "inactivating mutation"
+            "loss-of-function"
+            | "loss of function"
+            | "inactivating mutation"
             | "deleterious mutation" => return class(AlterationClass::LossOfFunction),
-            "truncating mutation" | "frameshift truncation" | "frameshift"
+            "truncating mutation"
+            | "frameshift truncation"
+            | "frameshift"
             | "n-terminal frame shift" => return class(AlterationClass::Truncating),
             "activating mutation" => return class(AlterationClass::Activating),
             "oncogenic mutation" | "pathogenic mutation" | "oncogenic" => {
@@ -556,7 +563,12 @@ impl AlterationSpec {
                     (None, _) => Some(MatchType::Exact),
                 }
             }
-            (Self::Protein { gene, change }, PreparedAlteration::Variant { gene: g, protein, .. }) => {
+            (
+                Self::Protein { gene, change },
+                PreparedAlteration::Variant {
+                    gene: g, protein, ..
+                },
+            ) => {
                 let p = protein.as_ref()?;
                 (gene == g && protein_equal(change, p)).then_some(MatchType::Exact)
             }
@@ -678,7 +690,9 @@ fn parse_codon(gene: &str, name: &str) -> Option<AlterationSpec> {
     let mut chars = name.chars();
     let residue = chars.next()?.to_ascii_uppercase();
     let digits = chars.as_str();
-    if !residue.is_ascii_alphabetic() || digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit())
+    if !residue.is_ascii_alphabetic()
+        || digits.is_empty()
+        || !digits.chars().all(|c| c.is_ascii_digit())
     {
         return None;
     }
@@ -716,7 +730,9 @@ mod tests {
 
     fn var(gene: &str, p: &str, exon: Option<u32>) -> PreparedAlteration {
         let protein = ProteinChange::parse(p).ok();
-        let effect = protein.as_ref().map_or(Effect::Unknown, Effect::from_protein);
+        let effect = protein
+            .as_ref()
+            .map_or(Effect::Unknown, Effect::from_protein);
         PreparedAlteration::Variant {
             gene: gene.into(),
             protein,
@@ -728,8 +744,14 @@ mod tests {
 
     #[test]
     fn parses_civic_names() {
-        assert!(matches!(AlterationSpec::parse("BRAF", "V600E"), AlterationSpec::Protein { .. }));
-        assert!(matches!(AlterationSpec::parse("KRAS", "G12"), AlterationSpec::Codon { codon: 12, .. }));
+        assert!(matches!(
+            AlterationSpec::parse("BRAF", "V600E"),
+            AlterationSpec::Protein { .. }
+        ));
+        assert!(matches!(
+            AlterationSpec::parse("KRAS", "G12"),
+            AlterationSpec::Codon { codon: 12, .. }
+        ));
         assert_eq!(
             AlterationSpec::parse("EGFR", "Exon 19 Deletion"),
             AlterationSpec::Exon {
@@ -742,7 +764,9 @@ mod tests {
             AlterationSpec::parse("ALK", "EML4::ALK").label(),
             "EML4::ALK fusion"
         );
-        assert!(matches!(AlterationSpec::parse("KRAS", "G12/G13"), AlterationSpec::OneOf { ref any } if any.len() == 2));
+        assert!(
+            matches!(AlterationSpec::parse("KRAS", "G12/G13"), AlterationSpec::OneOf { ref any } if any.len() == 2)
+        );
         assert!(!AlterationSpec::parse("EGFR", "Overexpression").is_supported());
         assert_eq!(
             AlterationSpec::parse("", "TMB-H >= 10"),
@@ -756,9 +780,18 @@ mod tests {
     #[test]
     fn match_types() {
         let l858r = var("EGFR", "p.Leu858Arg", Some(21));
-        assert_eq!(AlterationSpec::parse("EGFR", "L858R").matches(&l858r), Some(MatchType::Exact));
-        assert_eq!(AlterationSpec::parse("EGFR", "L858").matches(&l858r), Some(MatchType::Codon));
-        assert_eq!(AlterationSpec::parse("EGFR", "Mutation").matches(&l858r), Some(MatchType::Gene));
+        assert_eq!(
+            AlterationSpec::parse("EGFR", "L858R").matches(&l858r),
+            Some(MatchType::Exact)
+        );
+        assert_eq!(
+            AlterationSpec::parse("EGFR", "L858").matches(&l858r),
+            Some(MatchType::Codon)
+        );
+        assert_eq!(
+            AlterationSpec::parse("EGFR", "Mutation").matches(&l858r),
+            Some(MatchType::Gene)
+        );
         assert_eq!(AlterationSpec::parse("EGFR", "L861Q").matches(&l858r), None);
         assert_eq!(AlterationSpec::parse("KRAS", "L858R").matches(&l858r), None);
         let del = var("EGFR", "E746_A750del", Some(19));
@@ -766,7 +799,10 @@ mod tests {
             AlterationSpec::parse("EGFR", "Exon 19 Deletion").matches(&del),
             Some(MatchType::Exon)
         );
-        assert_eq!(AlterationSpec::parse("EGFR", "Exon 20 Insertion").matches(&del), None);
+        assert_eq!(
+            AlterationSpec::parse("EGFR", "Exon 20 Insertion").matches(&del),
+            None
+        );
         let fs = var("TP53", "R213fs", None);
         assert_eq!(
             AlterationSpec::parse("TP53", "Truncating Mutation").matches(&fs),
@@ -776,9 +812,18 @@ mod tests {
             five_prime: "EML4".into(),
             three_prime: "ALK".into(),
         };
-        assert_eq!(AlterationSpec::parse("ALK", "Fusion").matches(&fusion), Some(MatchType::Class));
-        assert_eq!(AlterationSpec::parse("ALK", "EML4::ALK").matches(&fusion), Some(MatchType::Exact));
-        assert_eq!(AlterationSpec::parse("ALK", "NPM1::ALK").matches(&fusion), None);
+        assert_eq!(
+            AlterationSpec::parse("ALK", "Fusion").matches(&fusion),
+            Some(MatchType::Class)
+        );
+        assert_eq!(
+            AlterationSpec::parse("ALK", "EML4::ALK").matches(&fusion),
+            Some(MatchType::Exact)
+        );
+        assert_eq!(
+            AlterationSpec::parse("ALK", "NPM1::ALK").matches(&fusion),
+            None
+        );
         let tmb = PreparedAlteration::Biomarker {
             biomarker: Biomarker::Tmb,
             value: Some(9.5),

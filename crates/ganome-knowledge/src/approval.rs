@@ -65,6 +65,9 @@ pub struct Approval {
 impl Approval {
     /// True when the curator marked a detail as not confirmed.
     pub fn is_uncertain(&self) -> bool {
-        self.note.trim_start().to_ascii_lowercase().starts_with("uncertain")
+        self.note
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("uncertain")
     }
 }

@@ -112,7 +112,11 @@ fn compare<T: Serialize>(a: &[T], b: &[T], id: impl Fn(&T) -> &str) -> ItemChang
             }
         }
     }
-    out.added = mb.keys().filter(|k| !ma.contains_key(*k)).map(|k| (*k).to_owned()).collect();
+    out.added = mb
+        .keys()
+        .filter(|k| !ma.contains_key(*k))
+        .map(|k| (*k).to_owned())
+        .collect();
     out
 }
 
@@ -133,14 +137,18 @@ pub fn probe_tumors(scope: &TumorScope) -> Vec<String> {
 
 /// A query alteration that a specification certainly matches, for level probing.
 pub fn probe_alteration(spec: &AlterationSpec) -> Option<QueryAlteration> {
-    let variant = |gene: &str, p: Option<String>, c: Option<&str>, exon: Option<u32>| QueryAlteration::Variant {
-        gene: gene.to_owned(),
-        hgvs_p: p,
-        consequence: c.map(str::to_owned),
-        exon,
+    let variant = |gene: &str, p: Option<String>, c: Option<&str>, exon: Option<u32>| {
+        QueryAlteration::Variant {
+            gene: gene.to_owned(),
+            hgvs_p: p,
+            consequence: c.map(str::to_owned),
+            exon,
+        }
     };
     match spec {
-        AlterationSpec::Protein { gene, change } => Some(variant(gene, Some(change.to_string()), None, None)),
+        AlterationSpec::Protein { gene, change } => {
+            Some(variant(gene, Some(change.to_string()), None, None))
+        }
         AlterationSpec::Exon { gene, exon, event } => {
             let c = match event {
                 ExonEvent::Deletion => "inframe_deletion",
@@ -176,14 +184,26 @@ pub fn probe_alteration(spec: &AlterationSpec) -> Option<QueryAlteration> {
             }
             _ => None,
         },
-        AlterationSpec::Biomarker { biomarker, threshold } => Some(QueryAlteration::Biomarker {
+        AlterationSpec::Biomarker {
+            biomarker,
+            threshold,
+        } => Some(QueryAlteration::Biomarker {
             biomarker: *biomarker,
             value: *threshold,
         }),
         AlterationSpec::OneOf { any } => any.iter().find_map(probe_alteration),
-        AlterationSpec::Codon { gene, residue, codon } => {
+        AlterationSpec::Codon {
+            gene,
+            residue,
+            codon,
+        } => {
             let alt = if *residue == 'A' { 'G' } else { 'A' };
-            Some(variant(gene, Some(format!("{residue}{codon}{alt}")), None, None))
+            Some(variant(
+                gene,
+                Some(format!("{residue}{codon}{alt}")),
+                None,
+                None,
+            ))
         }
         AlterationSpec::Unsupported { .. } => None,
     }
@@ -191,7 +211,9 @@ pub fn probe_alteration(spec: &AlterationSpec) -> Option<QueryAlteration> {
 
 fn probes(r: &KnowledgeRelease, out: &mut BTreeMap<(String, String), QueryAlteration>) {
     let mut add = |spec: &AlterationSpec, scope: &TumorScope| {
-        let Some(q) = probe_alteration(spec) else { return };
+        let Some(q) = probe_alteration(spec) else {
+            return;
+        };
         for code in probe_tumors(scope) {
             out.entry((spec.label(), code)).or_insert_with(|| q.clone());
         }
@@ -214,14 +236,16 @@ pub fn diff(a: &KnowledgeRelease, b: &KnowledgeRelease) -> ReleaseDiff {
     let mut sources = Vec::new();
     for sa in &ca.sources {
         match cb.sources.iter().find(|s| s.name == sa.name) {
-            Some(sb) if sb.sha256 != sa.sha256 || sb.version != sa.version => sources.push(format!(
-                "{}: {} ({}) -> {} ({})",
-                sa.name,
-                sa.version,
-                &sa.sha256[..12.min(sa.sha256.len())],
-                sb.version,
-                &sb.sha256[..12.min(sb.sha256.len())]
-            )),
+            Some(sb) if sb.sha256 != sa.sha256 || sb.version != sa.version => {
+                sources.push(format!(
+                    "{}: {} ({}) -> {} ({})",
+                    sa.name,
+                    sa.version,
+                    &sa.sha256[..12.min(sa.sha256.len())],
+                    sb.version,
+                    &sb.sha256[..12.min(sb.sha256.len())]
+                ))
+            }
             None => sources.push(format!("{}: removed", sa.name)),
             _ => {}
         }
@@ -237,7 +261,10 @@ pub fn diff(a: &KnowledgeRelease, b: &KnowledgeRelease) -> ReleaseDiff {
         };
         let la = a.match_case(&query).alterations.remove(0).best_level;
         let lb = b.match_case(&query).alterations.remove(0).best_level;
-        let (ea, eb) = (la.as_ref().map(|l| l.ed2.clone()), lb.as_ref().map(|l| l.ed2.clone()));
+        let (ea, eb) = (
+            la.as_ref().map(|l| l.ed2.clone()),
+            lb.as_ref().map(|l| l.ed2.clone()),
+        );
         if ea != eb {
             level_changes.push(LevelChange {
                 alteration: label,

@@ -58,7 +58,12 @@ impl KbError {
     }
 
     /// A field error.
-    pub fn field(path: impl Into<PathBuf>, line: u64, field: &str, message: impl Into<String>) -> Self {
+    pub fn field(
+        path: impl Into<PathBuf>,
+        line: u64,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Self::Field {
             path: path.into(),
             line,

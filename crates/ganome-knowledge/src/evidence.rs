@@ -74,7 +74,9 @@ impl ProfileExpr {
     /// Evaluates the expression against a case.
     pub fn evaluate(&self, case: &PreparedCase) -> Option<ProfileMatch> {
         match self {
-            Self::Variant(v) => case.best_match(&v.spec).map(|(match_type, used)| ProfileMatch { match_type, used }),
+            Self::Variant(v) => case
+                .best_match(&v.spec)
+                .map(|(match_type, used)| ProfileMatch { match_type, used }),
             Self::And(xs) => {
                 let mut out = ProfileMatch {
                     match_type: MatchType::Exact,
@@ -193,7 +195,10 @@ impl EvidenceItem {
     pub fn is_resistance(&self) -> bool {
         self.evidence_type == "Predictive"
             && self.direction == "Supports"
-            && matches!(self.significance.as_str(), "Resistance" | "Reduced Sensitivity")
+            && matches!(
+                self.significance.as_str(),
+                "Resistance" | "Reduced Sensitivity"
+            )
     }
 
     /// Therapies joined the way a report shows them (`encorafenib + cetuximab`).

@@ -87,7 +87,12 @@ impl Tsv {
     pub fn require(&self, names: &[&str]) -> Result<(), KbError> {
         for n in names {
             if !self.columns.contains_key(*n) {
-                return Err(KbError::field(&self.path, 1, n, "column missing from header"));
+                return Err(KbError::field(
+                    &self.path,
+                    1,
+                    n,
+                    "column missing from header",
+                ));
             }
         }
         Ok(())

@@ -148,7 +148,15 @@ impl LevelRules {
                 return Err(format!("rule {}: level {:?} not in order", r.id, r.ed2));
             }
             for rel in &r.relations {
-                if !["same_type", "subtype", "tumor_agnostic", "parent", "other_type"].contains(&rel.as_str()) {
+                if ![
+                    "same_type",
+                    "subtype",
+                    "tumor_agnostic",
+                    "parent",
+                    "other_type",
+                ]
+                .contains(&rel.as_str())
+                {
                     return Err(format!("rule {}: unknown relation {rel:?}", r.id));
                 }
             }
@@ -163,7 +171,10 @@ impl LevelRules {
 
     /// Rank of an edition 2.x level (0 = strongest); R and unknown levels rank last.
     pub fn rank(&self, ed2: &str) -> usize {
-        self.order.iter().position(|l| l == ed2).unwrap_or(self.order.len())
+        self.order
+            .iter()
+            .position(|l| l == ed2)
+            .unwrap_or(self.order.len())
     }
 
     /// Applies the table; `None` when no rule holds.
@@ -171,10 +182,13 @@ impl LevelRules {
         let rule = self.rule.iter().find(|r| {
             r.basis == f.basis
                 && (r.jurisdictions.is_empty()
-                    || f.jurisdiction.is_some_and(|j| r.jurisdictions.iter().any(|x| x == j)))
+                    || f.jurisdiction
+                        .is_some_and(|j| r.jurisdictions.iter().any(|x| x == j)))
                 && (r.relations.is_empty() || r.relations.iter().any(|x| x == f.relation.key()))
-                && (r.match_types.is_empty() || r.match_types.iter().any(|x| x == match_key(f.match_type)))
-                && (r.source_levels.is_empty() || r.source_levels.iter().any(|x| x == f.source_level))
+                && (r.match_types.is_empty()
+                    || r.match_types.iter().any(|x| x == match_key(f.match_type)))
+                && (r.source_levels.is_empty()
+                    || r.source_levels.iter().any(|x| x == f.source_level))
         })?;
         let body = rule
             .reason
@@ -245,12 +259,19 @@ meaning = "m"
     #[test]
     fn first_matching_rule_fires() {
         let t = LevelRules::parse(TABLE).expect("table parses");
-        let a = t.assign(&facts("JP", DiseaseRelation::Subtype)).expect("a rule fires");
+        let a = t
+            .assign(&facts("JP", DiseaseRelation::Subtype))
+            .expect("a rule fires");
         assert_eq!(a.ed2, "A");
         assert_eq!(a.rule, "JP-SAME");
-        assert!(a.reason.starts_with("A: approved in Japan for NSCLC (osimertinib)"));
+        assert!(
+            a.reason
+                .starts_with("A: approved in Japan for NSCLC (osimertinib)")
+        );
         assert_eq!(a.amp, "Tier I-A");
-        let c = t.assign(&facts("JP", DiseaseRelation::OtherType)).expect("fallback fires");
+        let c = t
+            .assign(&facts("JP", DiseaseRelation::OtherType))
+            .expect("fallback fires");
         assert_eq!((c.ed2.as_str(), c.ed1.as_str()), ("C", "2A"));
         let mut f = facts("JP", DiseaseRelation::SameType);
         f.basis = Basis::Oncogenic;

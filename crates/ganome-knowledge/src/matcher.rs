@@ -169,6 +169,9 @@ pub struct CaseMatches {
     pub warnings: Vec<String>,
 }
 
+/// How many supporting facts an oncogenicity call lists before summarising the rest.
+const MAX_BASIS: usize = 5;
+
 fn prepare(q: &QueryAlteration, warnings: &mut Vec<String>) -> PreparedAlteration {
     match q {
         QueryAlteration::Variant {
@@ -177,14 +180,18 @@ fn prepare(q: &QueryAlteration, warnings: &mut Vec<String>) -> PreparedAlteratio
             consequence,
             exon,
         } => {
-            let protein = hgvs_p.as_deref().and_then(|p| match ProteinChange::parse(p) {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    warnings.push(format!("{gene} {p}: {e}"));
-                    None
-                }
-            });
-            let mut effect = consequence.as_deref().map_or(Effect::Unknown, Effect::from_so_term);
+            let protein = hgvs_p
+                .as_deref()
+                .and_then(|p| match ProteinChange::parse(p) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        warnings.push(format!("{gene} {p}: {e}"));
+                        None
+                    }
+                });
+            let mut effect = consequence
+                .as_deref()
+                .map_or(Effect::Unknown, Effect::from_so_term);
             if effect == Effect::Unknown {
                 if let Some(p) = &protein {
                     effect = Effect::from_protein(p);
@@ -238,10 +245,15 @@ impl KnowledgeRelease {
         let tumor = query.tumor_type.trim().to_ascii_uppercase();
         let mut warnings = Vec::new();
         if !tree.contains(&tumor) {
-            warnings.push(format!("unknown OncoTree code {tumor:?}: every item relates as other tumour type"));
+            warnings.push(format!(
+                "unknown OncoTree code {tumor:?}: every item relates as other tumour type"
+            ));
         }
-        let prepared: Vec<PreparedAlteration> =
-            query.alterations.iter().map(|q| prepare(q, &mut warnings)).collect();
+        let prepared: Vec<PreparedAlteration> = query
+            .alterations
+            .iter()
+            .map(|q| prepare(q, &mut warnings))
+            .collect();
         let mut case = PreparedCase::new(prepared);
 
         // Candidate knowledge by gene, in a fixed order.
@@ -264,13 +276,42 @@ impl KnowledgeRelease {
         }
 
         // Pass 1: oncogenicity, from knowledge that does not itself depend on oncogenicity.
-        let oncogenicity: Vec<Option<Oncogenicity>> = (0..case.alterations.len())
-            .map(|i| self.oncogenicity(&case, i, &ev_idx, &ap_idx))
+        let empty: Vec<usize> = Vec::new();
+        let oncogenicity: Vec<Option<Oncogenicity>> = case
+            .alterations
+            .iter()
+            .map(|alt| {
+                let genes: Vec<&str> = match alt {
+                    PreparedAlteration::Variant { gene, .. }
+                    | PreparedAlteration::CopyNumber { gene, .. } => {
+                        vec![gene.as_str()]
+                    }
+                    PreparedAlteration::Fusion {
+                        five_prime,
+                        three_prime,
+                    } => vec![five_prime.as_str(), three_prime.as_str()],
+                    PreparedAlteration::Biomarker { .. } => Vec::new(),
+                };
+                let ev: Vec<usize> = genes
+                    .iter()
+                    .flat_map(|g| self.index.evidence_by_gene.get(*g).unwrap_or(&empty))
+                    .copied()
+                    .collect();
+                let ap: Vec<usize> = genes
+                    .iter()
+                    .flat_map(|g| self.index.approvals_by_gene.get(*g).unwrap_or(&empty))
+                    .copied()
+                    .collect();
+                self.oncogenicity(alt, &ev, &ap)
+            })
             .collect();
         for (a, o) in case.alterations.iter_mut().zip(&oncogenicity) {
             if let PreparedAlteration::Variant { oncogenic, .. } = a {
                 *oncogenic = o.as_ref().is_some_and(|o| {
-                    matches!(o.call, OncogenicityCall::Oncogenic | OncogenicityCall::LikelyOncogenic)
+                    matches!(
+                        o.call,
+                        OncogenicityCall::Oncogenic | OncogenicityCall::LikelyOncogenic
+                    )
                 });
             }
         }
@@ -294,7 +335,9 @@ impl KnowledgeRelease {
 
         for &ei in &ev_idx {
             let e = &c.evidence[ei];
-            let Some(pm) = e.profile.expr.evaluate(&case) else { continue };
+            let Some(pm) = e.profile.expr.evaluate(&case) else {
+                continue;
+            };
             let relation = tree.relation(&tumor, &e.disease.scope);
             let therapies = e.therapy_label();
             let level = basis_of(e).and_then(|basis| {
@@ -331,7 +374,9 @@ impl KnowledgeRelease {
 
         for &ai in &ap_idx {
             let a = &c.approvals[ai];
-            let Some((m, used)) = case.best_match(&a.spec) else { continue };
+            let Some((m, used)) = case.best_match(&a.spec) else {
+                continue;
+            };
             let relation = tree.relation(&tumor, &a.scope);
             let level = c.levels.assign(&Facts {
                 basis: Basis::Approval,
@@ -371,14 +416,27 @@ impl KnowledgeRelease {
             if !o.holds || o.genomic.is_empty() {
                 continue;
             }
-            let mut alterations: Vec<usize> = o.genomic.iter().flat_map(|(_, u)| u.iter().copied()).collect();
+            let mut alterations: Vec<usize> = o
+                .genomic
+                .iter()
+                .flat_map(|(_, u)| u.iter().copied())
+                .collect();
             alterations.sort_unstable();
             alterations.dedup();
-            let match_type = o.genomic.iter().map(|(m, _)| *m).min().unwrap_or(MatchType::Gene);
+            let match_type = o
+                .genomic
+                .iter()
+                .map(|(m, _)| *m)
+                .min()
+                .unwrap_or(MatchType::Gene);
             let mut countries: Vec<String> = t.sites.iter().map(|s| s.country.clone()).collect();
             countries.sort();
             countries.dedup();
-            let mut prefectures: Vec<String> = t.sites.iter().filter_map(|s| s.prefecture.clone()).collect();
+            let mut prefectures: Vec<String> = t
+                .sites
+                .iter()
+                .filter_map(|s| s.prefecture.clone())
+                .collect();
             prefectures.sort();
             prefectures.dedup();
             trials.push(TrialMatch {
@@ -396,11 +454,16 @@ impl KnowledgeRelease {
             });
         }
         trials.sort_by(|a, b| {
-            (a.match_type, !a.countries.iter().any(|c| c == "Japan"), &a.trial_id).cmp(&(
-                b.match_type,
-                !b.countries.iter().any(|c| c == "Japan"),
-                &b.trial_id,
-            ))
+            (
+                a.match_type,
+                !a.countries.iter().any(|c| c == "Japan"),
+                &a.trial_id,
+            )
+                .cmp(&(
+                    b.match_type,
+                    !b.countries.iter().any(|c| c == "Japan"),
+                    &b.trial_id,
+                ))
         });
 
         CaseMatches {
@@ -416,25 +479,34 @@ impl KnowledgeRelease {
 
     fn oncogenicity(
         &self,
-        case: &PreparedCase,
-        i: usize,
+        alt: &PreparedAlteration,
         ev_idx: &[usize],
         ap_idx: &[usize],
     ) -> Option<Oncogenicity> {
         let c = &self.content;
-        let alt = &case.alterations[i];
         let mut oncogenic = Vec::new();
         let mut likely = Vec::new();
         for &ei in ev_idx {
             let e = &c.evidence[ei];
-            let crate::evidence::ProfileExpr::Variant(v) = &e.profile.expr else { continue };
-            let Some(m) = v.spec.matches(alt) else { continue };
+            let crate::evidence::ProfileExpr::Variant(v) = &e.profile.expr else {
+                continue;
+            };
+            let Some(m) = v.spec.matches(alt) else {
+                continue;
+            };
             let specific = matches!(m, MatchType::Exact | MatchType::Codon | MatchType::Exon)
                 || (m == MatchType::Class
-                    && matches!(alt, PreparedAlteration::Fusion { .. } | PreparedAlteration::CopyNumber { .. }));
+                    && matches!(
+                        alt,
+                        PreparedAlteration::Fusion { .. } | PreparedAlteration::CopyNumber { .. }
+                    ));
             if e.evidence_type == "Oncogenic" && e.direction == "Supports" && specific {
-                oncogenic.push(format!("{}: oncogenic evidence (level {})", e.id, e.source_level));
-            } else if e.is_sensitivity() && specific && matches!(e.source_level.as_str(), "A" | "B") {
+                oncogenic.push(format!(
+                    "{}: oncogenic evidence (level {})",
+                    e.id, e.source_level
+                ));
+            } else if e.is_sensitivity() && specific && matches!(e.source_level.as_str(), "A" | "B")
+            {
                 oncogenic.push(format!(
                     "{}: predictive evidence level {} for {} ({:?} match)",
                     e.id,
@@ -448,7 +520,10 @@ impl KnowledgeRelease {
             let a = &c.approvals[ai];
             if let Some(m) = a.spec.matches(alt) {
                 if m != MatchType::Gene {
-                    oncogenic.push(format!("{}: biomarker of an approved therapy ({})", a.id, a.drug));
+                    oncogenic.push(format!(
+                        "{}: biomarker of an approved therapy ({})",
+                        a.id, a.drug
+                    ));
                 }
             }
         }
@@ -461,19 +536,40 @@ impl KnowledgeRelease {
                 ..
             } => {
                 if let Some(p) = protein {
-                    if self.index.hotspot_exact.get(gene).is_some_and(|s| s.contains(&p.to_string())) {
-                        likely.push(format!("cancerhotspots v2: {gene} {p} is a recurrent hotspot"));
-                    } else if matches!(p.edit, crate::protein::ProteinEdit::Substitution(_))
-                        && self.index.hotspot_codons.get(gene).is_some_and(|s| s.contains(&p.start))
+                    if self
+                        .index
+                        .hotspot_exact
+                        .get(gene)
+                        .is_some_and(|s| s.contains(&p.to_string()))
                     {
-                        likely.push(format!("cancerhotspots v2: codon {}{} is a hotspot codon", p.start_residue, p.start));
+                        likely.push(format!(
+                            "cancerhotspots v2: {gene} {p} is a recurrent hotspot"
+                        ));
+                    } else if matches!(p.edit, crate::protein::ProteinEdit::Substitution(_))
+                        && self
+                            .index
+                            .hotspot_codons
+                            .get(gene)
+                            .is_some_and(|s| s.contains(&p.start))
+                    {
+                        likely.push(format!(
+                            "cancerhotspots v2: codon {}{} is a hotspot codon",
+                            p.start_residue, p.start
+                        ));
                     }
                 }
-                let tsg = c.gene_roles.get(gene).is_some_and(|r| r == "tumor_suppressor");
+                let tsg = c
+                    .gene_roles
+                    .get(gene)
+                    .is_some_and(|r| r == "tumor_suppressor");
                 if tsg && effect.is_truncating() {
                     likely.push(format!("truncating variant in tumour suppressor {gene}"));
                 }
-                if oncogenic.is_empty() && likely.is_empty() && !effect.is_protein_altering() && *effect != Effect::Unknown {
+                if oncogenic.is_empty()
+                    && likely.is_empty()
+                    && !effect.is_protein_altering()
+                    && *effect != Effect::Unknown
+                {
                     return Some(Oncogenicity {
                         call: OncogenicityCall::LikelyBenign,
                         basis: vec![format!("{effect:?} variant: protein unchanged")],
@@ -481,7 +577,10 @@ impl KnowledgeRelease {
                 }
             }
             PreparedAlteration::CopyNumber { gene, call } => {
-                let tsg = c.gene_roles.get(gene).is_some_and(|r| r == "tumor_suppressor");
+                let tsg = c
+                    .gene_roles
+                    .get(gene)
+                    .is_some_and(|r| r == "tumor_suppressor");
                 if tsg && *call == CopyNumberCall::Deletion {
                     likely.push(format!("deep deletion of tumour suppressor {gene}"));
                 }
@@ -493,25 +592,71 @@ impl KnowledgeRelease {
         } else if !likely.is_empty() {
             (OncogenicityCall::LikelyOncogenic, likely)
         } else {
-            (OncogenicityCall::Vus, vec!["no oncogenicity evidence in this release".to_owned()])
+            (
+                OncogenicityCall::Vus,
+                vec!["no oncogenicity evidence in this release".to_owned()],
+            )
         };
         basis.sort();
         basis.dedup();
+        if basis.len() > MAX_BASIS {
+            let more = basis.len() - MAX_BASIS;
+            basis.truncate(MAX_BASIS);
+            basis.push(format!("and {more} more"));
+        }
         Some(Oncogenicity { call, basis })
     }
 
     fn summarise(&self, r: &mut AlterationMatches) {
         let levels = &self.content.levels;
-        let rank = |l: &Option<LevelAssignment>| l.as_ref().map_or(usize::MAX, |l| if l.ed2 == "R" { usize::MAX - 1 } else { levels.rank(&l.ed2) });
+        let rank = |l: Option<&LevelAssignment>| {
+            l.map_or(usize::MAX, |l| {
+                if l.ed2 == "R" {
+                    usize::MAX - 1
+                } else {
+                    levels.rank(&l.ed2)
+                }
+            })
+        };
         r.evidence.sort_by(|a, b| {
-            (rank(&a.level), a.match_type, a.relation, &a.evidence_id).cmp(&(rank(&b.level), b.match_type, b.relation, &b.evidence_id))
+            (
+                rank(a.level.as_ref()),
+                a.match_type,
+                a.relation,
+                &a.evidence_id,
+            )
+                .cmp(&(
+                    rank(b.level.as_ref()),
+                    b.match_type,
+                    b.relation,
+                    &b.evidence_id,
+                ))
         });
         r.approvals.sort_by(|a, b| {
-            (rank(&a.level), a.jurisdiction, a.relation, &a.approval_id).cmp(&(rank(&b.level), b.jurisdiction, b.relation, &b.approval_id))
+            (
+                rank(a.level.as_ref()),
+                a.jurisdiction,
+                a.relation,
+                &a.approval_id,
+            )
+                .cmp(&(
+                    rank(b.level.as_ref()),
+                    b.jurisdiction,
+                    b.relation,
+                    &b.approval_id,
+                ))
         });
         for a in &r.approvals {
-            if matches!(a.relation, DiseaseRelation::SameType | DiseaseRelation::Subtype | DiseaseRelation::TumorAgnostic) {
-                let v = r.approved_drugs.entry(a.jurisdiction.code().to_owned()).or_default();
+            if matches!(
+                a.relation,
+                DiseaseRelation::SameType
+                    | DiseaseRelation::Subtype
+                    | DiseaseRelation::TumorAgnostic
+            ) {
+                let v = r
+                    .approved_drugs
+                    .entry(a.jurisdiction.code().to_owned())
+                    .or_default();
                 if !v.contains(&a.drug) {
                     v.push(a.drug.clone());
                 }
@@ -525,13 +670,19 @@ impl KnowledgeRelease {
             .approvals
             .iter()
             .filter_map(|a| a.level.as_ref().map(|l| (a.drug.to_lowercase(), l)))
-            .chain(r.evidence.iter().filter_map(|e| e.level.as_ref().map(|l| (e.therapies.to_lowercase(), l))));
+            .chain(
+                r.evidence
+                    .iter()
+                    .filter_map(|e| e.level.as_ref().map(|l| (e.therapies.to_lowercase(), l))),
+            );
         for (therapy, level) in candidates {
             if therapy.is_empty() {
                 continue;
             }
             let key = format!("{}|{}", therapy, level.ed2 == "R");
-            let replace = per_therapy.get(&key).is_none_or(|t| rank(&Some(level.clone())) < rank(&Some(t.level.clone())));
+            let replace = per_therapy
+                .get(&key)
+                .is_none_or(|t| rank(Some(level)) < rank(Some(&t.level)));
             if replace {
                 per_therapy.insert(
                     key,
@@ -550,7 +701,12 @@ impl KnowledgeRelease {
                 .iter()
                 .filter(|a| {
                     a.drug.to_lowercase() == t.therapy
-                        && matches!(a.relation, DiseaseRelation::SameType | DiseaseRelation::Subtype | DiseaseRelation::TumorAgnostic)
+                        && matches!(
+                            a.relation,
+                            DiseaseRelation::SameType
+                                | DiseaseRelation::Subtype
+                                | DiseaseRelation::TumorAgnostic
+                        )
                 })
                 .map(|a| a.jurisdiction)
                 .collect();
@@ -558,7 +714,9 @@ impl KnowledgeRelease {
             j.dedup();
             t.approved_in = j;
         }
-        therapies.sort_by(|a, b| (rank(&Some(a.level.clone())), &a.therapy).cmp(&(rank(&Some(b.level.clone())), &b.therapy)));
+        therapies.sort_by(|a, b| {
+            (rank(Some(&a.level)), &a.therapy).cmp(&(rank(Some(&b.level)), &b.therapy))
+        });
         r.therapies = therapies;
         r.best_level = r
             .therapies
@@ -567,7 +725,10 @@ impl KnowledgeRelease {
             .map(|t| t.level.clone());
         if r.best_level.is_none() {
             if let Some(o) = &r.oncogenicity {
-                if matches!(o.call, OncogenicityCall::Oncogenic | OncogenicityCall::LikelyOncogenic) {
+                if matches!(
+                    o.call,
+                    OncogenicityCall::Oncogenic | OncogenicityCall::LikelyOncogenic
+                ) {
                     let first = o.basis.first().cloned().unwrap_or_default();
                     r.best_level = levels.assign(&Facts {
                         basis: Basis::Oncogenic,

@@ -154,10 +154,13 @@ impl ProteinChange {
         }
         let (start_residue, rest) =
             residue(&t).ok_or_else(|| ProteinParseError::UnknownResidue(text.to_owned()))?;
-        let (start, rest) = number(rest).ok_or_else(|| ProteinParseError::BadPosition(text.to_owned()))?;
+        let (start, rest) =
+            number(rest).ok_or_else(|| ProteinParseError::BadPosition(text.to_owned()))?;
         let (end, rest) = if let Some(r) = rest.strip_prefix('_') {
-            let (c, r) = residue(r).ok_or_else(|| ProteinParseError::UnknownResidue(text.to_owned()))?;
-            let (n, r) = number(r).ok_or_else(|| ProteinParseError::BadPosition(text.to_owned()))?;
+            let (c, r) =
+                residue(r).ok_or_else(|| ProteinParseError::UnknownResidue(text.to_owned()))?;
+            let (n, r) =
+                number(r).ok_or_else(|| ProteinParseError::BadPosition(text.to_owned()))?;
             (Some((c, n)), r)
         } else {
             (None, rest)
@@ -204,7 +207,10 @@ impl ProteinChange {
 
     /// True for a nonsense or frameshift change (a truncating protein change).
     pub fn is_truncating(&self) -> bool {
-        matches!(self.edit, ProteinEdit::Frameshift | ProteinEdit::Substitution('*'))
+        matches!(
+            self.edit,
+            ProteinEdit::Frameshift | ProteinEdit::Substitution('*')
+        )
     }
 
     /// The last affected codon.
@@ -237,7 +243,9 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> String {
-        ProteinChange::parse(s).map(|c| c.to_string()).unwrap_or_else(|e| format!("ERR {e}"))
+        ProteinChange::parse(s)
+            .map(|c| c.to_string())
+            .unwrap_or_else(|e| format!("ERR {e}"))
     }
 
     #[test]

@@ -123,11 +123,11 @@ impl QueryAlteration {
                 (None, Some(c)) => format!("{gene} {c}"),
                 (None, None) => format!("{gene} variant"),
             },
-            Self::CopyNumber { gene, call } => format!("{gene} {call:?}").to_lowercase().replacen(
-                &gene.to_lowercase(),
-                gene,
-                1,
-            ),
+            Self::CopyNumber { gene, call } => {
+                format!("{gene} {call:?}")
+                    .to_lowercase()
+                    .replacen(&gene.to_lowercase(), gene, 1)
+            }
             Self::Fusion {
                 five_prime,
                 three_prime,

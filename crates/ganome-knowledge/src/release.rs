@@ -154,8 +154,10 @@ impl KnowledgeRelease {
 
     /// Builds an (unnamed) release from a manifest.
     pub fn build(manifest_path: &Path) -> Result<Self, KbError> {
-        let text = std::fs::read_to_string(manifest_path).map_err(|e| KbError::io(manifest_path, e))?;
-        let m: Manifest = toml::from_str(&text).map_err(|e| KbError::format(manifest_path, e.to_string()))?;
+        let text =
+            std::fs::read_to_string(manifest_path).map_err(|e| KbError::io(manifest_path, e))?;
+        let m: Manifest =
+            toml::from_str(&text).map_err(|e| KbError::format(manifest_path, e.to_string()))?;
         let base = manifest_path.parent().unwrap_or(Path::new("."));
         let p = |rel: &str| base.join(rel);
         let mut sources = Vec::new();
@@ -170,7 +172,11 @@ impl KnowledgeRelease {
         };
         record("CIViC evidence", &m.civic.version, &m.civic.evidence)?;
         record("CIViC variants", &m.civic.version, &m.civic.variants)?;
-        record("CIViC molecular profiles", &m.civic.version, &m.civic.molecular_profiles)?;
+        record(
+            "CIViC molecular profiles",
+            &m.civic.version,
+            &m.civic.molecular_profiles,
+        )?;
         record("CIViC assertions", &m.civic.version, &m.civic.assertions)?;
         for (name, e) in [
             ("OncoTree", &m.oncotree),
@@ -188,7 +194,8 @@ impl KnowledgeRelease {
         }
 
         let tree = import::oncotree::read(&p(&m.oncotree.path), &m.oncotree.version)?;
-        let diseases = DiseaseMapper::load(&tree, &p(&m.disease_overrides.path), &p(&m.bridge.path))?;
+        let diseases =
+            DiseaseMapper::load(&tree, &p(&m.disease_overrides.path), &p(&m.bridge.path))?;
         let evidence = civic::read(
             &civic::CivicFiles {
                 variants: &p(&m.civic.variants),
@@ -200,8 +207,16 @@ impl KnowledgeRelease {
             &diseases,
         )?;
         let approvals = import::approvals::read(&p(&m.approvals.path), &tree)?;
-        let mut genes: BTreeSet<String> = evidence.iter().flat_map(|e| e.profile.expr.genes()).collect();
-        genes.extend(approvals.iter().filter(|a| !a.gene.is_empty()).map(|a| a.gene.clone()));
+        let mut genes: BTreeSet<String> = evidence
+            .iter()
+            .flat_map(|e| e.profile.expr.genes())
+            .collect();
+        genes.extend(
+            approvals
+                .iter()
+                .filter(|a| !a.gene.is_empty())
+                .map(|a| a.gene.clone()),
+        );
         let conditions = ctgov::ConditionTable::read(&p(&m.trial_conditions.path), &tree)?;
         let mut trials = ctgov::read(&p(&m.ctgov.path), &genes, &conditions)?;
         trials.extend(import::jrct::read(&p(&m.jrct.path), false)?);
@@ -235,8 +250,14 @@ impl KnowledgeRelease {
     /// Short id for reports: the name, or `import-<hash prefix>`.
     pub fn label(&self) -> String {
         match &self.name {
-            Some(n) => format!("{n} ({})", &self.content_hash[..12.min(self.content_hash.len())]),
-            None => format!("import-{}", &self.content_hash[..12.min(self.content_hash.len())]),
+            Some(n) => format!(
+                "{n} ({})",
+                &self.content_hash[..12.min(self.content_hash.len())]
+            ),
+            None => format!(
+                "import-{}",
+                &self.content_hash[..12.min(self.content_hash.len())]
+            ),
         }
     }
 
@@ -271,7 +292,10 @@ impl KnowledgeRelease {
         let file: ReleaseFile = serde_json::from_slice(&bytes)
             .map_err(|e| KbError::format(path, format!("not a release file: {e}")))?;
         if file.format != FORMAT_VERSION {
-            return Err(KbError::format(path, format!("format {} (expected {FORMAT_VERSION})", file.format)));
+            return Err(KbError::format(
+                path,
+                format!("format {} (expected {FORMAT_VERSION})", file.format),
+            ));
         }
         let release = Self::from_content(file.name, file.content);
         if release.content_hash != file.content_hash {
@@ -295,7 +319,13 @@ impl Index {
     fn build(c: &ReleaseContent) -> Self {
         let mut ix = Self::default();
         for (i, e) in c.evidence.iter().enumerate() {
-            if !e.profile.expr.variants().iter().any(|v| v.spec.is_supported()) {
+            if !e
+                .profile
+                .expr
+                .variants()
+                .iter()
+                .any(|v| v.spec.is_supported())
+            {
                 continue;
             }
             let genes = e.profile.expr.genes();
@@ -308,7 +338,11 @@ impl Index {
         }
         for (i, a) in c.approvals.iter().enumerate() {
             match a.spec.gene() {
-                Some(g) => ix.approvals_by_gene.entry(g.to_owned()).or_default().push(i),
+                Some(g) => ix
+                    .approvals_by_gene
+                    .entry(g.to_owned())
+                    .or_default()
+                    .push(i),
                 None => ix.approvals_biomarker.push(i),
             }
         }
@@ -328,8 +362,14 @@ impl Index {
         }
         for h in &c.hotspots {
             if let Ok(p) = crate::protein::ProteinChange::parse(&h.protein_change) {
-                ix.hotspot_exact.entry(h.gene.clone()).or_default().insert(p.to_string());
-                ix.hotspot_codons.entry(h.gene.clone()).or_default().insert(p.start);
+                ix.hotspot_exact
+                    .entry(h.gene.clone())
+                    .or_default()
+                    .insert(p.to_string());
+                ix.hotspot_codons
+                    .entry(h.gene.clone())
+                    .or_default()
+                    .insert(p.start);
             }
         }
         ix

@@ -151,9 +151,11 @@ impl TumorTypeTree {
             .values()
             .find(|t| t.name.eq_ignore_ascii_case(n))
             .or_else(|| {
-                self.nodes
-                    .values()
-                    .find(|t| t.main_type.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(n)))
+                self.nodes.values().find(|t| {
+                    t.main_type
+                        .as_deref()
+                        .is_some_and(|m| m.eq_ignore_ascii_case(n))
+                })
             })
             .map(|t| t.code.as_str())
     }
@@ -182,7 +184,14 @@ mod tests {
     #[test]
     fn relations() {
         let mut t = TumorTypeTree::default();
-        for (c, p) in [("LUNG", "TISSUE"), ("NSCLC", "LUNG"), ("LUAD", "NSCLC"), ("BOWEL", "TISSUE"), ("MYELOID", "TISSUE"), ("AML", "MYELOID")] {
+        for (c, p) in [
+            ("LUNG", "TISSUE"),
+            ("NSCLC", "LUNG"),
+            ("LUAD", "NSCLC"),
+            ("BOWEL", "TISSUE"),
+            ("MYELOID", "TISSUE"),
+            ("AML", "MYELOID"),
+        ] {
             t.nodes.insert(c.into(), node(c, p));
         }
         let s = |c: &str| TumorScope::Types(vec![c.into()]);
@@ -190,8 +199,17 @@ mod tests {
         assert_eq!(t.relation("LUAD", &s("NSCLC")), DiseaseRelation::Subtype);
         assert_eq!(t.relation("NSCLC", &s("LUAD")), DiseaseRelation::Parent);
         assert_eq!(t.relation("BOWEL", &s("LUAD")), DiseaseRelation::OtherType);
-        assert_eq!(t.relation("BOWEL", &TumorScope::AnySolid), DiseaseRelation::TumorAgnostic);
-        assert_eq!(t.relation("AML", &TumorScope::AnySolid), DiseaseRelation::OtherType);
-        assert_eq!(t.relation("AML", &TumorScope::Any), DiseaseRelation::TumorAgnostic);
+        assert_eq!(
+            t.relation("BOWEL", &TumorScope::AnySolid),
+            DiseaseRelation::TumorAgnostic
+        );
+        assert_eq!(
+            t.relation("AML", &TumorScope::AnySolid),
+            DiseaseRelation::OtherType
+        );
+        assert_eq!(
+            t.relation("AML", &TumorScope::Any),
+            DiseaseRelation::TumorAgnostic
+        );
     }
 }

@@ -41,7 +41,8 @@ pub fn read(path: &Path, tree: &TumorTypeTree) -> Result<Vec<Approval>, KbError>
         if !spec.is_supported() {
             return Err(row.error("biomarker", format!("cannot read {biomarker:?}")));
         }
-        let scope = scope_from_text(tree, row.req("tumor_scope")?).map_err(|e| row.error("tumor_scope", e))?;
+        let scope = scope_from_text(tree, row.req("tumor_scope")?)
+            .map_err(|e| row.error("tumor_scope", e))?;
         let date = row.req("date")?.to_owned();
         if !valid_date(&date) {
             return Err(row.error("date", format!("{date:?} is not YYYY-MM-DD or YYYY-MM")));
@@ -64,7 +65,12 @@ pub fn read(path: &Path, tree: &TumorTypeTree) -> Result<Vec<Approval>, KbError>
     out.sort_by(|a, b| a.id.cmp(&b.id));
     for w in out.windows(2) {
         if w[0].id == w[1].id {
-            return Err(KbError::field(path, 0, "id", format!("duplicate id {:?}", w[0].id)));
+            return Err(KbError::field(
+                path,
+                0,
+                "id",
+                format!("duplicate id {:?}", w[0].id),
+            ));
         }
     }
     Ok(out)

@@ -87,7 +87,12 @@ pub fn read(
     }
 
     let asr = Tsv::read(files.assertions)?;
-    asr.require(&["molecular_profile_id", "assertion_id", "amp_category", "assertion_type"])?;
+    asr.require(&[
+        "molecular_profile_id",
+        "assertion_id",
+        "amp_category",
+        "assertion_type",
+    ])?;
     for row in asr.rows() {
         let id = row.req("assertion_id")?;
         let mp = profile_for(&row, &profiles)?;
@@ -132,11 +137,14 @@ fn profile_for(
         .req("molecular_profile_id")?
         .parse()
         .map_err(|_| row.error("molecular_profile_id", "not a number"))?;
-    Ok(profiles.get(&mp_id).cloned().unwrap_or_else(|| MolecularProfile {
-        id: format!("CIViC:MP{mp_id}"),
-        name: row.get("molecular_profile").to_owned(),
-        expr: ProfileExpr::Unparsed(row.get("molecular_profile").to_owned()),
-    }))
+    Ok(profiles
+        .get(&mp_id)
+        .cloned()
+        .unwrap_or_else(|| MolecularProfile {
+            id: format!("CIViC:MP{mp_id}"),
+            name: row.get("molecular_profile").to_owned(),
+            expr: ProfileExpr::Unparsed(row.get("molecular_profile").to_owned()),
+        }))
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -183,7 +191,9 @@ fn read_profiles(
         let mut members = Vec::new();
         let mut missing = false;
         for v in split_list(row.get("variant_ids")) {
-            let vid: u32 = v.parse().map_err(|_| row.error("variant_ids", "not a number"))?;
+            let vid: u32 = v
+                .parse()
+                .map_err(|_| row.error("variant_ids", "not a number"))?;
             // Profiles may name variants that are not in the accepted-variant file; such a
             // profile cannot be evaluated and is kept as unparsed.
             let Some(var) = variants.get(&vid) else {
@@ -252,7 +262,11 @@ impl Parser<'_> {
             self.pos += 1;
             xs.push(self.and()?);
         }
-        Some(if xs.len() == 1 { xs.remove(0) } else { ProfileExpr::Or(xs) })
+        Some(if xs.len() == 1 {
+            xs.remove(0)
+        } else {
+            ProfileExpr::Or(xs)
+        })
     }
 
     fn and(&mut self) -> Option<ProfileExpr> {
@@ -261,7 +275,11 @@ impl Parser<'_> {
             self.pos += 1;
             xs.push(self.unary()?);
         }
-        Some(if xs.len() == 1 { xs.remove(0) } else { ProfileExpr::And(xs) })
+        Some(if xs.len() == 1 {
+            xs.remove(0)
+        } else {
+            ProfileExpr::And(xs)
+        })
     }
 
     fn unary(&mut self) -> Option<ProfileExpr> {
@@ -317,8 +335,16 @@ mod tests {
         let m = vec![member("EGFR", "L858R"), member("EGFR", "T790M")];
         let e = parse_profile_name("EGFR L858R AND EGFR T790M", &m, &BTreeMap::new());
         assert!(matches!(e, ProfileExpr::And(ref xs) if xs.len() == 2));
-        let m = vec![member("RB1", "Wildtype"), member("CDKN2A", "Loss"), member("CDKN2A", "Mutation")];
-        let e = parse_profile_name("RB1 Wildtype AND ( CDKN2A Loss OR CDKN2A Mutation )", &m, &BTreeMap::new());
+        let m = vec![
+            member("RB1", "Wildtype"),
+            member("CDKN2A", "Loss"),
+            member("CDKN2A", "Mutation"),
+        ];
+        let e = parse_profile_name(
+            "RB1 Wildtype AND ( CDKN2A Loss OR CDKN2A Mutation )",
+            &m,
+            &BTreeMap::new(),
+        );
         assert!(matches!(e, ProfileExpr::And(ref xs) if matches!(xs[1], ProfileExpr::Or(_))));
         let e = parse_profile_name("EGFR L858R AND KRAS G12C", &m, &BTreeMap::new());
         assert!(matches!(e, ProfileExpr::Unparsed(_)));

@@ -32,7 +32,8 @@ impl ConditionTable {
         t.require(&["keyword", "oncotree"])?;
         let mut rows = Vec::new();
         for row in t.rows() {
-            let scope = scope_from_text(tree, row.req("oncotree")?).map_err(|e| row.error("oncotree", e))?;
+            let scope = scope_from_text(tree, row.req("oncotree")?)
+                .map_err(|e| row.error("oncotree", e))?;
             rows.push((row.req("keyword")?.to_ascii_lowercase(), scope));
         }
         Ok(Self { rows })
@@ -41,7 +42,10 @@ impl ConditionTable {
     /// The scope of one condition string, if a keyword matches.
     pub fn scope_of(&self, condition: &str) -> Option<&TumorScope> {
         let c = condition.to_ascii_lowercase();
-        self.rows.iter().find(|(k, _)| c.contains(k.as_str())).map(|(_, s)| s)
+        self.rows
+            .iter()
+            .find(|(k, _)| c.contains(k.as_str()))
+            .map(|(_, s)| s)
     }
 }
 
@@ -66,10 +70,16 @@ pub fn read(
         let strings = |k: &str| -> Vec<String> {
             t.get(k)
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
-        let id = s("nct_id").ok_or_else(|| KbError::field(path, 0, &format!("trials[{i}].nct_id"), "missing"))?;
+        let id = s("nct_id")
+            .ok_or_else(|| KbError::field(path, 0, &format!("trials[{i}].nct_id"), "missing"))?;
         let title = s("title").unwrap_or_default();
         let eligibility = t
             .pointer("/eligibility/raw_text")
@@ -113,11 +123,19 @@ pub fn read(
             all.push(Criteria::Or(
                 specs
                     .into_iter()
-                    .map(|spec| Criteria::Genomic(GenomicCriterion { spec, negate: false }))
+                    .map(|spec| {
+                        Criteria::Genomic(GenomicCriterion {
+                            spec,
+                            negate: false,
+                        })
+                    })
                     .collect(),
             ));
         }
-        if let Some(age) = t.pointer("/eligibility/minimum_age").and_then(Value::as_str) {
+        if let Some(age) = t
+            .pointer("/eligibility/minimum_age")
+            .and_then(Value::as_str)
+        {
             all.push(Criteria::Clinical(ClinicalCriterion::Age {
                 expression: format!(">= {age}"),
             }));
@@ -138,7 +156,8 @@ pub fn read(
                 })
                 .collect(),
             criteria: Criteria::And(all),
-            criteria_source: "text-mined from ClinicalTrials.gov title and inclusion criteria".into(),
+            criteria_source: "text-mined from ClinicalTrials.gov title and inclusion criteria"
+                .into(),
             url: s("source_url"),
             illustrative: false,
         });
@@ -157,14 +176,29 @@ pub fn mine(text: &str, genes: &BTreeSet<String>) -> Vec<AlterationSpec> {
         }
     };
     let lower = text.to_ascii_lowercase();
-    if lower.contains("msi-h") || lower.contains("microsatellite instability-high") || lower.contains("microsatellite instability high") {
-        push(AlterationSpec::Biomarker { biomarker: Biomarker::MsiHigh, threshold: None });
+    if lower.contains("msi-h")
+        || lower.contains("microsatellite instability-high")
+        || lower.contains("microsatellite instability high")
+    {
+        push(AlterationSpec::Biomarker {
+            biomarker: Biomarker::MsiHigh,
+            threshold: None,
+        });
     }
     if lower.contains("dmmr") || lower.contains("mismatch repair deficien") {
-        push(AlterationSpec::Biomarker { biomarker: Biomarker::MmrDeficient, threshold: None });
+        push(AlterationSpec::Biomarker {
+            biomarker: Biomarker::MmrDeficient,
+            threshold: None,
+        });
     }
-    if lower.contains("tmb-h") || lower.contains("tmb-high") || lower.contains("tumor mutational burden-high") {
-        push(AlterationSpec::Biomarker { biomarker: Biomarker::Tmb, threshold: Some(10.0) });
+    if lower.contains("tmb-h")
+        || lower.contains("tmb-high")
+        || lower.contains("tumor mutational burden-high")
+    {
+        push(AlterationSpec::Biomarker {
+            biomarker: Biomarker::Tmb,
+            threshold: Some(10.0),
+        });
     }
     let tokens: Vec<&str> = text
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '*'))
@@ -179,7 +213,9 @@ pub fn mine(text: &str, genes: &BTreeSet<String>) -> Vec<AlterationSpec> {
         (t == up && t.len() >= 2 && genes.contains(t)).then(|| t.to_owned())
     };
     for i in 0..tokens.len() {
-        let Some(gene) = gene_of(tokens[i]) else { continue };
+        let Some(gene) = gene_of(tokens[i]) else {
+            continue;
+        };
         let is_her2 = tokens[i].eq_ignore_ascii_case("HER2");
         for j in i + 1..(i + 5).min(tokens.len()) {
             let w = tokens[j];
@@ -189,7 +225,10 @@ pub fn mine(text: &str, genes: &BTreeSet<String>) -> Vec<AlterationSpec> {
             }
             if w.chars().any(|c| c.is_ascii_digit()) && w.len() <= 16 {
                 if let Ok(change) = ProteinChange::parse(w) {
-                    push(AlterationSpec::Protein { gene: gene.clone(), change });
+                    push(AlterationSpec::Protein {
+                        gene: gene.clone(),
+                        change,
+                    });
                     break;
                 }
             }
@@ -202,7 +241,11 @@ pub fn mine(text: &str, genes: &BTreeSet<String>) -> Vec<AlterationSpec> {
                     _ => ExonEvent::AnyMutation,
                 };
                 if let Some(exon) = exon {
-                    push(AlterationSpec::Exon { gene: gene.clone(), exon, event });
+                    push(AlterationSpec::Exon {
+                        gene: gene.clone(),
+                        exon,
+                        event,
+                    });
                 }
                 break;
             }
@@ -211,14 +254,24 @@ pub fn mine(text: &str, genes: &BTreeSet<String>) -> Vec<AlterationSpec> {
                 | "translocation" => Some(AlterationClass::Fusion { partner: None }),
                 "amplification" | "amplified" => Some(AlterationClass::Amplification),
                 "positive" if is_her2 => Some(AlterationClass::Amplification),
-                "positive" if matches!(gene.as_str(), "ALK" | "ROS1" | "RET" | "NTRK1" | "NTRK2" | "NTRK3") => {
+                "positive"
+                    if matches!(
+                        gene.as_str(),
+                        "ALK" | "ROS1" | "RET" | "NTRK1" | "NTRK2" | "NTRK3"
+                    ) =>
+                {
                     Some(AlterationClass::Fusion { partner: None })
                 }
-                "mutation" | "mutations" | "mutant" | "mutated" => Some(AlterationClass::AnyMutation),
+                "mutation" | "mutations" | "mutant" | "mutated" => {
+                    Some(AlterationClass::AnyMutation)
+                }
                 _ => None,
             };
             if let Some(class) = class {
-                push(AlterationSpec::Class { gene: gene.clone(), class });
+                push(AlterationSpec::Class {
+                    gene: gene.clone(),
+                    class,
+                });
                 break;
             }
         }
@@ -232,7 +285,10 @@ mod tests {
 
     #[test]
     fn mines_common_phrasings() {
-        let genes: BTreeSet<String> = ["EGFR", "KRAS", "ALK", "ERBB2", "MET"].iter().map(|s| s.to_string()).collect();
+        let genes: BTreeSet<String> = ["EGFR", "KRAS", "ALK", "ERBB2", "MET"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let found = mine(
             "with either the L858R or exon 19 deletion activating EGFR mutation; KRAS G12C; ALK-positive; HER2-positive; met criteria",
             &genes,
@@ -241,7 +297,10 @@ mod tests {
         assert!(labels.contains(&"EGFR mutation".to_owned()), "{labels:?}");
         assert!(labels.contains(&"KRAS G12C".to_owned()), "{labels:?}");
         assert!(labels.contains(&"ALK fusion".to_owned()), "{labels:?}");
-        assert!(labels.contains(&"ERBB2 amplification".to_owned()), "{labels:?}");
+        assert!(
+            labels.contains(&"ERBB2 amplification".to_owned()),
+            "{labels:?}"
+        );
         assert!(!labels.iter().any(|l| l.starts_with("MET")), "{labels:?}");
     }
 }

@@ -26,8 +26,15 @@ pub fn read(path: &Path, tree: &TumorTypeTree) -> Result<Vec<Trial>, KbError> {
     for (i, doc) in docs.into_iter().enumerate() {
         // Some CTML fixtures carry no protocol number; fall back to the file name.
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("ctml");
-        let fallback = if i == 0 { stem.to_owned() } else { format!("{stem}-{i}") };
-        let id = doc.get("protocol_no").and_then(Value::as_str).unwrap_or(&fallback);
+        let fallback = if i == 0 {
+            stem.to_owned()
+        } else {
+            format!("{stem}-{i}")
+        };
+        let id = doc
+            .get("protocol_no")
+            .and_then(Value::as_str)
+            .unwrap_or(&fallback);
         let mut arms = Vec::new();
         collect_matches(doc, tree, &mut arms)
             .map_err(|m| KbError::field(path, 0, &format!("{id}.match"), m))?;
@@ -41,7 +48,11 @@ pub fn read(path: &Path, tree: &TumorTypeTree) -> Result<Vec<Trial>, KbError> {
                 .unwrap_or(id)
                 .to_owned(),
             phase: doc.get("phase").and_then(Value::as_str).map(str::to_owned),
-            status: doc.get("status").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            status: doc
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             interventions: Vec::new(),
             sites: Vec::new(),
             criteria: Criteria::Or(arms),
@@ -59,7 +70,8 @@ fn collect_matches(v: &Value, tree: &TumorTypeTree, out: &mut Vec<Criteria>) -> 
             for (k, child) in map {
                 if k == "match" {
                     if let Value::Array(items) = child {
-                        let nodes: Result<Vec<_>, _> = items.iter().map(|n| node(n, tree)).collect();
+                        let nodes: Result<Vec<_>, _> =
+                            items.iter().map(|n| node(n, tree)).collect();
                         out.push(Criteria::And(nodes?));
                     }
                 } else {
@@ -85,21 +97,37 @@ fn node(v: &Value, tree: &TumorTypeTree) -> Result<Criteria, String> {
             "and" | "or" => {
                 let xs = child.as_array().ok_or("and/or is not a list")?;
                 let xs: Result<Vec<_>, _> = xs.iter().map(|x| node(x, tree)).collect();
-                parts.push(if k == "and" { Criteria::And(xs?) } else { Criteria::Or(xs?) });
+                parts.push(if k == "and" {
+                    Criteria::And(xs?)
+                } else {
+                    Criteria::Or(xs?)
+                });
             }
             "genomic" => parts.push(genomic(child)?),
             "clinical" => parts.extend(clinical(child, tree)),
             other => return Err(format!("unknown criteria key {other:?}")),
         }
     }
-    Ok(if parts.len() == 1 { parts.remove(0) } else { Criteria::And(parts) })
+    Ok(if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        Criteria::And(parts)
+    })
 }
 
 fn genomic(v: &Value) -> Result<Criteria, String> {
     // CTML negates a field with a leading `!`; any negated field negates the criterion.
     let mut negate = false;
-    for key in ["variant_category", "protein_change", "wildcard_protein_change", "hugo_symbol"] {
-        if v.get(key).and_then(Value::as_str).is_some_and(|x| x.trim().starts_with('!')) {
+    for key in [
+        "variant_category",
+        "protein_change",
+        "wildcard_protein_change",
+        "hugo_symbol",
+    ] {
+        if v.get(key)
+            .and_then(Value::as_str)
+            .is_some_and(|x| x.trim().starts_with('!'))
+        {
             negate = true;
         }
     }
@@ -110,30 +138,56 @@ fn genomic(v: &Value) -> Result<Criteria, String> {
     };
     let category = s("variant_category").unwrap_or("Mutation");
     let partner = s("fusion_partner_hugo_symbol").map(str::to_owned);
-    let gene = s("hugo_symbol").map(str::to_owned).or_else(|| partner.clone()).unwrap_or_default();
-    let class = |class| AlterationSpec::Class { gene: gene.clone(), class };
+    let gene = s("hugo_symbol")
+        .map(str::to_owned)
+        .or_else(|| partner.clone())
+        .unwrap_or_default();
+    let class = |class| AlterationSpec::Class {
+        gene: gene.clone(),
+        class,
+    };
     let spec = if let Some(m) = s("mmr_status") {
         if !m.eq_ignore_ascii_case("deficient") && !m.eq_ignore_ascii_case("mmr-d") {
-            return Ok(Criteria::Clinical(ClinicalCriterion::Other { text: format!("MMR status {m}") }));
+            return Ok(Criteria::Clinical(ClinicalCriterion::Other {
+                text: format!("MMR status {m}"),
+            }));
         }
-        AlterationSpec::Biomarker { biomarker: Biomarker::MmrDeficient, threshold: None }
+        AlterationSpec::Biomarker {
+            biomarker: Biomarker::MmrDeficient,
+            threshold: None,
+        }
     } else if let Some(m) = s("ms_status") {
         if !m.eq_ignore_ascii_case("MSI-H") {
-            return Ok(Criteria::Clinical(ClinicalCriterion::Other { text: format!("MS status {m}") }));
+            return Ok(Criteria::Clinical(ClinicalCriterion::Other {
+                text: format!("MS status {m}"),
+            }));
         }
-        AlterationSpec::Biomarker { biomarker: Biomarker::MsiHigh, threshold: None }
+        AlterationSpec::Biomarker {
+            biomarker: Biomarker::MsiHigh,
+            threshold: None,
+        }
     } else if let Some(p) = s("protein_change") {
         let change = ProteinChange::parse(p).map_err(|e| format!("protein_change {p:?}: {e}"))?;
-        AlterationSpec::Protein { gene: gene.clone(), change }
+        AlterationSpec::Protein {
+            gene: gene.clone(),
+            change,
+        }
     } else if let Some(p) = s("wildcard_protein_change") {
         AlterationSpec::parse(&gene, p.trim_start_matches("p."))
-    } else if let Some(exon) = v.get("exon").and_then(|e| e.as_u64().or_else(|| e.as_str()?.parse().ok())) {
+    } else if let Some(exon) = v
+        .get("exon")
+        .and_then(|e| e.as_u64().or_else(|| e.as_str()?.parse().ok()))
+    {
         let event = match s("variant_classification") {
             Some("In_Frame_Del") => ExonEvent::Deletion,
             Some("In_Frame_Ins") => ExonEvent::Insertion,
             _ => ExonEvent::AnyMutation,
         };
-        AlterationSpec::Exon { gene: gene.clone(), exon: u32::try_from(exon).map_err(|_| "exon too large")?, event }
+        AlterationSpec::Exon {
+            gene: gene.clone(),
+            exon: u32::try_from(exon).map_err(|_| "exon too large")?,
+            event,
+        }
     } else {
         match category {
             "Structural Variation" => {
@@ -158,7 +212,10 @@ fn clinical(v: &Value, tree: &TumorTypeTree) -> Vec<Criteria> {
     let mut out = Vec::new();
     let Some(map) = v.as_object() else { return out };
     for (k, val) in map {
-        let text = val.as_str().map(str::to_owned).unwrap_or_else(|| val.to_string());
+        let text = val
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| val.to_string());
         let c = match k.as_str() {
             "oncotree_primary_diagnosis" => {
                 let (exclude, name) = match text.strip_prefix('!') {
@@ -176,14 +233,25 @@ fn clinical(v: &Value, tree: &TumorTypeTree) -> Vec<Criteria> {
                 Criteria::Clinical(ClinicalCriterion::TumorType { scope, exclude })
             }
             "age_numerical" => Criteria::Clinical(ClinicalCriterion::Age { expression: text }),
-            "tmb_numerical" => match text.strip_prefix(">=").or_else(|| text.strip_prefix('>')).and_then(|t| t.trim().parse().ok()) {
+            "tmb_numerical" => match text
+                .strip_prefix(">=")
+                .or_else(|| text.strip_prefix('>'))
+                .and_then(|t| t.trim().parse().ok())
+            {
                 Some(t) => Criteria::Genomic(GenomicCriterion {
-                    spec: AlterationSpec::Biomarker { biomarker: Biomarker::Tmb, threshold: Some(t) },
+                    spec: AlterationSpec::Biomarker {
+                        biomarker: Biomarker::Tmb,
+                        threshold: Some(t),
+                    },
                     negate: false,
                 }),
-                None => Criteria::Clinical(ClinicalCriterion::Other { text: format!("TMB {text}") }),
+                None => Criteria::Clinical(ClinicalCriterion::Other {
+                    text: format!("TMB {text}"),
+                }),
             },
-            other => Criteria::Clinical(ClinicalCriterion::Other { text: format!("{other} {text}") }),
+            other => Criteria::Clinical(ClinicalCriterion::Other {
+                text: format!("{other} {text}"),
+            }),
         };
         out.push(c);
     }

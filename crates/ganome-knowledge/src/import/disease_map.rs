@@ -51,10 +51,13 @@ impl DiseaseMapper {
         let ov = Tsv::read(overrides)?;
         ov.require(&["doid", "name", "oncotree"])?;
         for row in ov.rows() {
-            let scope = parse_scope(tree, row.req("oncotree")?).map_err(|e| row.error("oncotree", e))?;
+            let scope =
+                parse_scope(tree, row.req("oncotree")?).map_err(|e| row.error("oncotree", e))?;
             match row.opt("doid") {
                 Some(d) => m.by_doid.insert(normalise_doid(&d), scope),
-                None => m.by_name.insert(row.req("name")?.to_ascii_lowercase(), scope),
+                None => m
+                    .by_name
+                    .insert(row.req("name")?.to_ascii_lowercase(), scope),
             };
         }
         let br = Tsv::read(bridge)?;
@@ -62,7 +65,10 @@ impl DiseaseMapper {
         let mut cui_codes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for n in tree.nodes.values() {
             for u in &n.umls {
-                cui_codes.entry(u.as_str()).or_default().push(n.code.as_str());
+                cui_codes
+                    .entry(u.as_str())
+                    .or_default()
+                    .push(n.code.as_str());
             }
         }
         for row in br.rows() {
@@ -84,8 +90,15 @@ impl DiseaseMapper {
         } else if let Some(s) = self.by_name.get(&name.to_ascii_lowercase()) {
             (s.clone(), "curated override")
         } else if let Some(codes) = doid.as_ref().and_then(|d| self.bridge.get(d)) {
-            (TumorScope::Types(codes.iter().cloned().collect()), "DOID-UMLS-OncoTree bridge")
-        } else if let Some(code) = tree.nodes.values().find(|n| n.name.eq_ignore_ascii_case(name)) {
+            (
+                TumorScope::Types(codes.iter().cloned().collect()),
+                "DOID-UMLS-OncoTree bridge",
+            )
+        } else if let Some(code) = tree
+            .nodes
+            .values()
+            .find(|n| n.name.eq_ignore_ascii_case(name))
+        {
             (TumorScope::Types(vec![code.code.clone()]), "OncoTree name")
         } else {
             (TumorScope::Unmapped, "unmapped")

@@ -14,7 +14,10 @@ pub fn read(path: &Path) -> Result<BTreeMap<String, String>, KbError> {
     for row in t.rows() {
         let role = row.req("role")?;
         if !matches!(role, "tumor_suppressor" | "oncogene") {
-            return Err(row.error("role", format!("{role:?} is not tumor_suppressor or oncogene")));
+            return Err(row.error(
+                "role",
+                format!("{role:?} is not tumor_suppressor or oncogene"),
+            ));
         }
         out.insert(row.req("gene")?.to_owned(), role.to_owned());
     }

@@ -29,7 +29,12 @@ pub fn read(path: &Path) -> Result<Vec<Hotspot>, KbError> {
         }
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 7 {
-            return Err(KbError::field(path, i as u64 + 1, "protein_change", "fewer than 7 columns"));
+            return Err(KbError::field(
+                path,
+                i as u64 + 1,
+                "protein_change",
+                "fewer than 7 columns",
+            ));
         }
         out.push(Hotspot {
             gene: f[4].trim().to_owned(),

@@ -22,10 +22,20 @@ pub fn read(path: &Path, keep_illustrative: bool) -> Result<Vec<Trial>, KbError>
     })?;
     for t in &trials {
         if t.registry != "jRCT" {
-            return Err(KbError::field(path, 0, "registry", format!("{}: registry must be \"jRCT\"", t.id)));
+            return Err(KbError::field(
+                path,
+                0,
+                "registry",
+                format!("{}: registry must be \"jRCT\"", t.id),
+            ));
         }
         if !t.id.starts_with("jRCT") {
-            return Err(KbError::field(path, 0, "id", format!("{:?} is not a jRCT id", t.id)));
+            return Err(KbError::field(
+                path,
+                0,
+                "id",
+                format!("{:?} is not a jRCT id", t.id),
+            ));
         }
     }
     if !keep_illustrative {

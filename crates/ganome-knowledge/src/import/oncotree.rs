@@ -29,7 +29,12 @@ pub fn read(path: &Path, version: &str) -> Result<TumorTypeTree, KbError> {
         let umls = node
             .pointer("/externalReferences/UMLS")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         tree.nodes.insert(
             code.to_owned(),

@@ -61,8 +61,14 @@ fn diff_lists_exactly_the_changes_between_two_imports() {
     let mut lines = text.lines();
     let header = lines.next().expect("header");
     let cols: Vec<&str> = header.split('\t').collect();
-    let id_col = cols.iter().position(|c| *c == "evidence_id").expect("evidence_id");
-    let level_col = cols.iter().position(|c| *c == "evidence_level").expect("evidence_level");
+    let id_col = cols
+        .iter()
+        .position(|c| *c == "evidence_id")
+        .expect("evidence_id");
+    let level_col = cols
+        .iter()
+        .position(|c| *c == "evidence_level")
+        .expect("evidence_level");
     let mut out = format!("{header}\n");
     let (mut dropped, mut changed) = (None, None);
     for line in lines {
@@ -97,7 +103,10 @@ fn diff_lists_exactly_the_changes_between_two_imports() {
     assert!(d.evidence.added.is_empty());
     assert_eq!(d.evidence.changed.len(), 1);
     assert_eq!(d.evidence.changed[0].id, changed);
-    assert_eq!(d.evidence.changed[0].fields, vec!["source_level".to_owned()]);
+    assert_eq!(
+        d.evidence.changed[0].fields,
+        vec!["source_level".to_owned()]
+    );
     assert!(d.trials.is_empty());
     assert!(!d.level_rules_changed);
     assert_eq!(d.sources.len(), 2, "{:?}", d.sources);

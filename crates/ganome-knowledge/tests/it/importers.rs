@@ -9,8 +9,18 @@ use std::path::Path;
 #[test]
 fn civic_import_keeps_all_accepted_items_and_multi_variant_profiles() {
     let r = shipped();
-    let evidence = r.content.evidence.iter().filter(|e| e.source == "CIViC evidence").count();
-    let assertions = r.content.evidence.iter().filter(|e| e.source == "CIViC assertion").count();
+    let evidence = r
+        .content
+        .evidence
+        .iter()
+        .filter(|e| e.source == "CIViC evidence")
+        .count();
+    let assertions = r
+        .content
+        .evidence
+        .iter()
+        .filter(|e| e.source == "CIViC assertion")
+        .count();
     assert_eq!(evidence, 4375);
     assert_eq!(assertions, 66);
     let combo = r
@@ -32,8 +42,16 @@ fn diseases_are_placed_in_oncotree() {
         .filter(|e| !matches!(e.disease.scope, TumorScope::Unmapped))
         .count();
     let share = mapped as f64 / r.content.evidence.len() as f64;
-    assert!(share > 0.7, "only {share:.2} of evidence placed in OncoTree");
-    let nsclc = r.content.evidence.iter().find(|e| e.disease.doid.as_deref() == Some("DOID:3908")).expect("nsclc");
+    assert!(
+        share > 0.7,
+        "only {share:.2} of evidence placed in OncoTree"
+    );
+    let nsclc = r
+        .content
+        .evidence
+        .iter()
+        .find(|e| e.disease.doid.as_deref() == Some("DOID:3908"))
+        .expect("nsclc");
     assert_eq!(nsclc.disease.scope, TumorScope::Types(vec!["NSCLC".into()]));
 }
 
@@ -57,7 +75,9 @@ fn ctml_documents_import_with_boolean_trees() {
     let mut n = 0;
     for e in std::fs::read_dir(&dir).expect("dir") {
         let p = e.expect("entry").path();
-        n += import::ctml::read(&p, tree).map(|t| t.len()).unwrap_or_else(|e| panic!("{e}"));
+        n += import::ctml::read(&p, tree)
+            .map(|t| t.len())
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     assert!(n >= 20);
 }
@@ -65,7 +85,12 @@ fn ctml_documents_import_with_boolean_trees() {
 #[test]
 fn ctgov_trials_have_text_mined_criteria() {
     let r = shipped();
-    let ct: Vec<_> = r.content.trials.iter().filter(|t| t.registry == "ClinicalTrials.gov").collect();
+    let ct: Vec<_> = r
+        .content
+        .trials
+        .iter()
+        .filter(|t| t.registry == "ClinicalTrials.gov")
+        .collect();
     assert_eq!(ct.len(), 839);
     let with_genomic = ct.iter().filter(|t| t.criteria.has_genomic()).count();
     assert!(with_genomic > 200, "{with_genomic}");
@@ -73,7 +98,8 @@ fn ctgov_trials_have_text_mined_criteria() {
 
 #[test]
 fn jrct_format_reads_and_drops_illustrative_records() {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/knowledge/jrct_illustrative.json");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/knowledge/jrct_illustrative.json");
     let all = import::jrct::read(&p, true).expect("reads");
     assert!(!all.is_empty());
     assert!(all.iter().all(|t| t.illustrative));

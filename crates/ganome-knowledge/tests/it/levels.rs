@@ -24,8 +24,14 @@ fn egfr_l858r_in_luad_is_a_with_osimertinib_approved_in_japan() {
 fn egfr_l858r_in_colorectal_is_c_or_lower_with_reason() {
     let m = one("COADREAD", QueryAlteration::variant("EGFR", "L858R"));
     let (level, reason) = best(&m);
-    assert!(["C", "D", "E", "F"].contains(&level.as_str()), "{level}: {reason}");
-    assert!(reason.contains("other tumour type") || reason.contains("another tumour type"), "{reason}");
+    assert!(
+        ["C", "D", "E", "F"].contains(&level.as_str()),
+        "{level}: {reason}"
+    );
+    assert!(
+        reason.contains("other tumour type") || reason.contains("another tumour type"),
+        "{reason}"
+    );
     assert!(!m.alterations[0].approved_drugs.contains_key("JP"));
 }
 
@@ -36,7 +42,11 @@ fn braf_v600e_melanoma_and_colorectal_are_a() {
     let m = one("COADREAD", QueryAlteration::variant("BRAF", "p.Val600Glu"));
     let (level, reason) = best(&m);
     assert_eq!(level, "A", "{reason}");
-    assert!(m.alterations[0].approved_drugs["JP"].iter().any(|d| d.contains("encorafenib")));
+    assert!(
+        m.alterations[0].approved_drugs["JP"]
+            .iter()
+            .any(|d| d.contains("encorafenib"))
+    );
 }
 
 #[test]
@@ -76,7 +86,12 @@ fn kras_g12c_in_nsclc_is_a_with_sotorasib_2022() {
     assert!(a.date.starts_with("2022"), "{}", a.date);
     // A different codon-12 change is not covered by the G12C approval.
     let m = one("NSCLC", QueryAlteration::variant("KRAS", "G12D"));
-    assert!(!m.alterations[0].approvals.iter().any(|a| a.drug == "sotorasib"));
+    assert!(
+        !m.alterations[0]
+            .approvals
+            .iter()
+            .any(|a| a.drug == "sotorasib")
+    );
 }
 
 #[test]
@@ -85,7 +100,13 @@ fn egfr_t790m_is_r_for_first_generation_inhibitors() {
     let t = &m.alterations[0].therapies;
     for drug in ["gefitinib", "erlotinib"] {
         let r = t.iter().find(|x| x.therapy == drug && x.level.ed2 == "R");
-        assert!(r.is_some(), "{drug} not R: {:?}", t.iter().map(|x| (&x.therapy, &x.level.ed2)).collect::<Vec<_>>());
+        assert!(
+            r.is_some(),
+            "{drug} not R: {:?}",
+            t.iter()
+                .map(|x| (&x.therapy, &x.level.ed2))
+                .collect::<Vec<_>>()
+        );
     }
     assert_eq!(best(&m).0, "A", "osimertinib for T790M");
 }
@@ -93,11 +114,29 @@ fn egfr_t790m_is_r_for_first_generation_inhibitors() {
 #[test]
 fn msi_and_tmb_biomarkers() {
     use ganome_knowledge::Biomarker;
-    let m = one("COADREAD", QueryAlteration::Biomarker { biomarker: Biomarker::MsiHigh, value: None });
+    let m = one(
+        "COADREAD",
+        QueryAlteration::Biomarker {
+            biomarker: Biomarker::MsiHigh,
+            value: None,
+        },
+    );
     assert_eq!(best(&m).0, "A");
-    let low = one("LUAD", QueryAlteration::Biomarker { biomarker: Biomarker::Tmb, value: Some(4.0) });
+    let low = one(
+        "LUAD",
+        QueryAlteration::Biomarker {
+            biomarker: Biomarker::Tmb,
+            value: Some(4.0),
+        },
+    );
     assert!(low.alterations[0].approvals.is_empty());
-    let high = one("LUAD", QueryAlteration::Biomarker { biomarker: Biomarker::Tmb, value: Some(14.0) });
+    let high = one(
+        "LUAD",
+        QueryAlteration::Biomarker {
+            biomarker: Biomarker::Tmb,
+            value: Some(14.0),
+        },
+    );
     assert_eq!(best(&high).0, "A");
 }
 
@@ -111,7 +150,12 @@ fn exon_and_class_matches() {
     };
     let m = one("LUAD", del);
     assert_eq!(best(&m).0, "A");
-    assert!(m.alterations[0].approvals.iter().any(|a| a.match_type == ganome_knowledge::MatchType::Exon));
+    assert!(
+        m.alterations[0]
+            .approvals
+            .iter()
+            .any(|a| a.match_type == ganome_knowledge::MatchType::Exon)
+    );
     let trunc = QueryAlteration::Variant {
         gene: "BRCA2".into(),
         hgvs_p: Some("p.Ser1982fs".into()),
@@ -120,8 +164,15 @@ fn exon_and_class_matches() {
     };
     let m = one("PRAD", trunc);
     let a = &m.alterations[0];
-    assert_eq!(a.oncogenicity.as_ref().map(|o| o.call), Some(ganome_knowledge::OncogenicityCall::LikelyOncogenic));
-    assert!(a.approved_drugs["JP"].contains(&"olaparib".to_owned()), "{:?}", a.approved_drugs);
+    assert_eq!(
+        a.oncogenicity.as_ref().map(|o| o.call),
+        Some(ganome_knowledge::OncogenicityCall::LikelyOncogenic)
+    );
+    assert!(
+        a.approved_drugs["JP"].contains(&"olaparib".to_owned()),
+        "{:?}",
+        a.approved_drugs
+    );
 }
 
 #[test]

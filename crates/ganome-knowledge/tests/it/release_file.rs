@@ -20,14 +20,22 @@ fn save_load_round_trip_and_immutability() {
     let tampered = text.replacen("\"osimertinib\"", "\"osimertinibX\"", 1);
     assert_ne!(text, tampered);
     std::fs::write(&path, tampered).expect("write");
-    assert!(matches!(KnowledgeRelease::load(&path), Err(KbError::HashMismatch { .. })));
+    assert!(matches!(
+        KnowledgeRelease::load(&path),
+        Err(KbError::HashMismatch { .. })
+    ));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn sources_are_recorded_with_versions() {
     let r = shipped();
-    let civic = r.content.sources.iter().find(|s| s.name == "CIViC evidence").expect("civic");
+    let civic = r
+        .content
+        .sources
+        .iter()
+        .find(|s| s.name == "CIViC evidence")
+        .expect("civic");
     assert_eq!(civic.version, "2024-08-01");
     assert_eq!(civic.sha256.len(), 64);
     assert!(r.content.sources.iter().any(|s| s.name == "OncoTree"));

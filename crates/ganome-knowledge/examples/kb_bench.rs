@@ -1,0 +1,50 @@
+//! Knowledge-base benchmark: build from the shipped data, write and load the release file,
+//! match synthetic cases drawn from cancer hotspots.
+//!
+//! `cargo run --release -p ganome-knowledge --example kb_bench -- [cases] [alterations] [seed]`
+
+use ganome_knowledge::{KnowledgeRelease, synthetic};
+use std::time::Instant;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let cases: usize = args.next().map_or(Ok(10_000), |a| a.parse())?;
+    let alterations: usize = args.next().map_or(Ok(300), |a| a.parse())?;
+    let seed: u64 = args.next().map_or(Ok(42), |a| a.parse())?;
+
+    let t = Instant::now();
+    let release = KnowledgeRelease::default_from_shipped_data()?;
+    println!("build from shipped data: {:.2?}", t.elapsed());
+
+    let path = std::env::temp_dir().join(format!("ganome-kb-bench-{}.json", std::process::id()));
+    release.write(&path)?;
+    let size = std::fs::metadata(&path)?.len();
+    let mut loads = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let back = KnowledgeRelease::load(&path)?;
+        loads.push(t.elapsed());
+        assert_eq!(back.content_hash, release.content_hash);
+    }
+    std::fs::remove_file(&path)?;
+    loads.sort();
+    println!(
+        "release file {:.1} MB, load median of 5: {:.2?} (min {:.2?})",
+        size as f64 / 1e6,
+        loads[2],
+        loads[0]
+    );
+
+    let r = synthetic::bench(&release, cases, alterations, seed);
+    println!(
+        "{} cases, {} alterations in {:.2} s: {:.0} alterations/s ({:.1} cases/s); evidence matches {}, trial matches {}",
+        r.cases,
+        r.alterations,
+        r.seconds,
+        r.alterations_per_second,
+        r.cases as f64 / r.seconds,
+        r.evidence_matches,
+        r.trial_matches
+    );
+    Ok(())
+}
