@@ -24,7 +24,10 @@ use serde_json::json;
 use sha2::{Digest, Sha512};
 use thiserror::Error;
 
-use crate::normalize::ReferenceSequence;
+use crate::{
+    normalize::{InMemoryReference, ReferenceSequence},
+    variant::Variant,
+};
 
 /// The VRS version these identifiers follow.
 pub const VRS_VERSION: &str = "2.0";
@@ -403,10 +406,30 @@ pub fn allele_from_vcf(
     })
 }
 
+/// The normalised VRS Allele for a [`Variant`] (see [`allele_from_vcf`]).
+pub fn allele_from_variant(
+    reference: &dyn ReferenceSequence,
+    refget: &str,
+    variant: &Variant,
+) -> Result<VrsAllele, VrsError> {
+    allele_from_vcf(
+        reference,
+        &variant.chrom,
+        refget,
+        variant.pos,
+        &variant.ref_allele,
+        &variant.alt_allele,
+    )
+}
+
+/// The refget accession of one sequence of an in-memory reference, if present.
+pub fn refget_for(reference: &InMemoryReference, chrom: &str) -> Option<String> {
+    reference.sequence(chrom).map(refget_accession)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::InMemoryReference;
 
     #[test]
     fn sha512t24u_spec_vector() {
@@ -451,6 +474,8 @@ mod tests {
     #[test]
     fn snv_from_vcf_is_literal_and_checks_ref() {
         let (r, sq) = reference();
+        assert_eq!(refget_for(&r, "1").as_deref(), Some(sq.as_str()));
+        assert_eq!(refget_for(&r, "2"), None);
         let a = allele_from_vcf(&r, "1", &sq, 4, "C", "T").expect("ok");
         assert_eq!((a.start, a.end), (3, 4));
         assert_eq!(
