@@ -22,7 +22,13 @@ SYNTH="$CARGO_TARGET_DIR/release/examples/synth_variants"
 # Same inputs for both tools: slice-coordinate GFF3 + slice FASTA, with slice names made
 # plain ("chr7:55014032-55258620" -> "chr7_55014032_55258620") so bcftools' faidx reads them.
 D=testdata/cancer-transcripts
-awk 'BEGIN{FS=OFS="\t"} /^#/ {gsub(/:/,"_"); gsub(/-/,"_"); print; next} {gsub(/[:-]/,"_",$1); print}' \
+# bcftools (1.16) also wants Ensembl-style ids: ID=gene:…, ID=transcript:…, biotype=…
+awk 'BEGIN{FS=OFS="\t"} /^#/ {gsub(/:/,"_"); gsub(/-/,"_"); print; next}
+     {gsub(/[:-]/,"_",$1);
+      if ($3=="gene") { sub(/ID=/,"ID=gene:",$9); $9=$9";biotype=protein_coding" }
+      else if ($3=="mRNA") { sub(/ID=/,"ID=transcript:",$9); sub(/Parent=/,"Parent=gene:",$9); $9=$9";biotype=protein_coding" }
+      else { sub(/Parent=/,"Parent=transcript:",$9) }
+      print}' \
     "$D/transcripts.slice_coords.gff3" > "$OUT/slices.gff3"
 sed -E '/^>/ s/^>([^ :]+):([0-9]+)-([0-9]+)/>\1_\2_\3/' "$D/genomic_slices.fa" > "$OUT/slices.fa"
 rm -f "$OUT/slices.fa.fai"

@@ -145,9 +145,15 @@ impl<'db> BcsqEngine<'db> {
         e
     }
 
-    /// Warnings so far (transcripts skipped, overlapping variants).
+    /// Warnings so far (transcripts skipped, overlapping variants); the first 100 are kept.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    fn warn(&mut self, w: String) {
+        if self.warnings.len() < 100 {
+            self.warnings.push(w);
+        }
     }
 
     fn set_chrom(&mut self, chrom: &str, out: &mut Vec<Annotated>) {
@@ -159,7 +165,10 @@ impl<'db> BcsqEngine<'db> {
             None => Vec::new(),
         };
         self.model = ChromModel::build(&txs);
-        self.warnings.append(&mut self.model.warnings);
+        let ws = std::mem::take(&mut self.model.warnings);
+        for w in ws {
+            self.warn(w);
+        }
         self.active = (0..self.model.txs.len()).map(|_| None).collect();
         self.active_slots.clear();
         self.prev_pos = 0;
@@ -371,7 +380,7 @@ impl<'db> BcsqEngine<'db> {
             } else {
                 let ngts = site.genotypes.iter().map(Vec::len).max().unwrap_or(0);
                 if ngts == 0 || ngts > 2 {
-                    self.warnings.push(format!(
+                    self.warn(format!(
                         "{}:{}: skipping a site with non-diploid/non-haploid genotypes",
                         site.chrom, site.pos
                     ));
@@ -420,7 +429,7 @@ impl<'db> BcsqEngine<'db> {
                 );
                 self.push_staged(id, staged);
                 match r {
-                    HapInit::Overlapping => self.warnings.push(format!(
+                    HapInit::Overlapping => self.warn(format!(
                         "{}:{}: skipping a variant that overlaps the previous one in {}",
                         site.chrom,
                         site.pos,

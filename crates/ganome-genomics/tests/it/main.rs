@@ -2,3 +2,5 @@
 
 mod hgvs;
 mod readers;
+mod bcftools_csq;
+mod cancer_genes;
