@@ -112,6 +112,9 @@ pub struct VcfHeader {
     pub annotation_formats: Vec<AnnotationFormat>,
     /// Number of header lines (the first record is on line `header_lines + 1`).
     pub header_lines: u64,
+    /// Problems that did not stop reading (e.g. a 4.3 header read under 4.2 definitions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Options for reading a VCF.
@@ -340,16 +343,42 @@ fn parse_header(
     path: &Path,
     options: &VcfOptions,
 ) -> Result<VcfHeader, VcfError> {
-    let parsed: noodles_vcf::Header = text.parse().map_err(|e| VcfError::Header {
-        path: path.to_path_buf(),
-        line: header_lines,
-        message: format!("{e}"),
-    })?;
-    let file_format = format!(
-        "VCFv{}.{}",
-        parsed.file_format().major(),
-        parsed.file_format().minor()
-    );
+    let mut warnings = Vec::new();
+    let parsed: noodles_vcf::Header = match text.parse() {
+        Ok(h) => h,
+        Err(e) => {
+            let error = VcfError::Header {
+                path: path.to_path_buf(),
+                line: failing_header_line(text).unwrap_or(header_lines),
+                message: format!("{e}"),
+            };
+            // noodles holds VCF 4.3+ headers to the 4.3 definitions of reserved keys (e.g.
+            // FORMAT/AD Number=R); callers often label files 4.3 while keeping GATK's 4.2-style
+            // definitions. Such headers are accepted under 4.2 rules, with a warning.
+            let relaxed = text
+                .strip_prefix("##fileformat=VCFv4.3\n")
+                .or_else(|| text.strip_prefix("##fileformat=VCFv4.4\n"))
+                .or_else(|| text.strip_prefix("##fileformat=VCFv4.5\n"))
+                .map(|rest| format!("##fileformat=VCFv4.2\n{rest}"))
+                .and_then(|t| t.parse::<noodles_vcf::Header>().ok());
+            match relaxed {
+                Some(h) => {
+                    warnings.push(format!(
+                        "{error}; accepted under VCF 4.2 definitions of reserved fields"
+                    ));
+                    h
+                }
+                None => return Err(error),
+            }
+        }
+    };
+    let file_format = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("##fileformat="))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     let samples: Vec<String> = parsed.sample_names().iter().cloned().collect();
     let contigs = parsed
         .contigs()
@@ -387,7 +416,40 @@ fn parse_header(
         reference: meta("reference"),
         annotation_formats,
         header_lines,
+        warnings,
     })
+}
+
+/// Finds the first header line that makes noodles reject the header, by bisecting over prefixes
+/// (each closed with the `#CHROM` line). noodles reports what was wrong but not where.
+fn failing_header_line(text: &str) -> Option<u64> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (column_line, meta) = lines.split_last()?;
+    let parses = |k: usize| -> bool {
+        let mut prefix = meta[..k].join("\n");
+        prefix.push('\n');
+        prefix.push_str(column_line);
+        prefix.push('\n');
+        prefix.parse::<noodles_vcf::Header>().is_ok()
+    };
+    if parses(meta.len()) {
+        // Only the column line itself is at fault.
+        return Some(lines.len() as u64);
+    }
+    if meta.is_empty() || !parses(1) {
+        return Some(1);
+    }
+    // Invariant: the prefix of `lo` lines parses, the prefix of `hi` lines does not.
+    let (mut lo, mut hi) = (1usize, meta.len());
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if parses(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(hi as u64)
 }
 
 fn check_sample(samples: &[String], name: &str, path: &Path, line: u64) -> Result<(), VcfError> {
@@ -731,6 +793,13 @@ mod tests {
         let text = format!("{HEAD}1\t10\t.\tA\tC\t.\tPASS\t.\tGT\t0/0\n");
         let e = parse_vcf_str(&text).expect_err("missing sample");
         assert_eq!(e.field(), Some("samples"));
+    }
+
+    #[test]
+    fn bad_header_line_is_located() {
+        let text = "##fileformat=VCFv4.2\n##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">\n##FORMAT=<ID=GT,Number=1,Type=Strin,Description=\"Genotype\">\n##contig=<ID=1>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+        let e = parse_vcf_str(text).expect_err("bad FORMAT type");
+        assert!(matches!(e, VcfError::Header { line: 3, .. }), "{e}");
     }
 
     #[test]

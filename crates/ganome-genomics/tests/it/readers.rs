@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use ganome_genomics::{
+    biomarker::parse_biomarkers_str,
     cnv::{CnThresholds, CnvLayout, parse_copy_number_str, read_copy_number},
-    fusion::{fusions_from_breakends, read_fusions},
+    fusion::{fusions_from_breakends, parse_fusions_str, read_fusions},
     maf::{parse_maf_str, read_maf},
     normalize::{InMemoryReference, normalize_variant},
     variant::{AlleleFractionSource, FilterStatus, VariantKind},
@@ -354,6 +355,98 @@ fn fuzz_corpus_smoke() {
     for text in &hgvs {
         if let Ok(v) = ganome_genomics::hgvs::parse(text) {
             assert_eq!(ganome_genomics::hgvs::parse(&v.to_string()).ok(), Some(v));
+        }
+    }
+}
+
+#[test]
+fn bcftools_bcsq_in_vcf() {
+    // bcftools' csq test VCF keeps the expected BCSQ string in INFO/EXP; rename it to BCSQ with
+    // the header line bcftools writes.
+    let text = std::fs::read_to_string(data("bcftools_csq_snps.vcf")).expect("read");
+    let text = text
+        .replace(
+            "##INFO=<ID=EXP,Number=1,Type=String,Description=\"Expected consequence\">",
+            "##INFO=<ID=BCSQ,Number=.,Type=String,Description=\"Haplotype-aware consequence annotation from BCFtools/csq, see http://samtools.github.io/bcftools/howtos/csq-calling.html for details. Format: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change\">",
+        )
+        .replace("\tEXP=", "\tBCSQ=");
+    let f = parse_vcf_str(&text).expect("parse");
+    let at = |pos: u64| f.variants.iter().find(|v| v.pos == pos).expect("record");
+    // `@3632`: the consequence is reported at the record it is compounded with.
+    assert!(at(3630).annotations.is_empty());
+    let a = &at(3632).annotations[0];
+    assert_eq!(a.consequences, vec!["stop_lost"]);
+    assert_eq!(a.hgvsp.as_deref(), Some("260*>260G"));
+    assert_eq!(a.hgvsc.as_deref(), Some("3630T>A+3632A>C"));
+    assert_eq!(a.strand, Some(-1));
+    assert_eq!(
+        at(2721).annotations[0].consequences,
+        vec!["splice_region", "3_prime_utr"]
+    );
+    assert_eq!(at(2712).annotations[0].transcript_id, None);
+}
+
+#[test]
+fn vcf_4_3_and_header_sample_roles() {
+    let text = std::fs::read_to_string(data("mutect-example.head300.vcf")).expect("read");
+    let v43 = text.replacen("##fileformat=VCFv4.1", "##fileformat=VCFv4.3", 1);
+    let f = parse_vcf_str(&v43).expect("4.3");
+    assert_eq!(f.header.file_format, "VCFv4.3");
+    // MuTect's FORMAT/AD is Number=. where 4.3 reserves Number=R: read, with a warning that
+    // names the line.
+    assert_eq!(f.header.warnings.len(), 1);
+    assert!(
+        f.header.warnings[0].contains(":4:"),
+        "{:?}",
+        f.header.warnings
+    );
+    assert_eq!(f.variants.len(), 300);
+    // GATK writes ##tumor_sample/##normal_sample; they win over name heuristics.
+    let swapped = text.replacen(
+        "##fileformat=VCFv4.1\n",
+        "##fileformat=VCFv4.1\n##normal_sample=SomaticSample\n",
+        1,
+    );
+    let f = parse_vcf_str(&swapped).expect("roles");
+    assert_eq!(f.header.roles.normal.as_deref(), Some("SomaticSample"));
+    assert_eq!(f.header.roles.tumor.as_deref(), Some("NormalSample"));
+    assert_eq!(
+        f.variants[1].tumor.as_ref().and_then(|t| t.vaf),
+        Some(0.040)
+    );
+}
+
+/// Prefixes and byte corruptions of the real table inputs never panic.
+#[test]
+fn corrupted_tables_never_panic() {
+    let t = CnThresholds::default();
+    for name in [
+        "T001-COAD.grch38.cna.tsv",
+        "TCGA.AB.3009.hg19.seg.txt",
+        "T001-COAD.grch38.fusions.tsv",
+        "tcga_ov.head.maf",
+        "test.maf",
+    ] {
+        let bytes = std::fs::read(data(name)).expect("read");
+        let run = |b: &[u8]| {
+            let s = String::from_utf8_lossy(b);
+            let _ = parse_copy_number_str(&s, &t);
+            let _ = parse_fusions_str(&s);
+            let _ = parse_maf_str(&s);
+            let _ = parse_biomarkers_str(&s);
+        };
+        // About a hundred prefixes and a hundred corruptions per file keep this fast in debug.
+        let step = bytes.len() / 100 + 1;
+        for cut in (0..bytes.len()).step_by(step) {
+            run(&bytes[..cut]);
+        }
+        for (i, r) in (0..bytes.len())
+            .step_by(step + 3)
+            .zip([b'\t', b'-', b'.', b':', b'\n', b'x', b'0'].iter().cycle())
+        {
+            let mut b = bytes.clone();
+            b[i] = *r;
+            run(&b);
         }
     }
 }
