@@ -152,3 +152,35 @@ fn txdb_file_round_trip_keeps_annotations() {
     assert_eq!(a.hgvs_p_short.as_deref(), Some("p.V600E"));
     assert!(back.transcripts().iter().any(|t| t.gene_name == "TP53"));
 }
+
+#[test]
+fn annotate_formats_tsv_json_vcf() {
+    use ganome_genomics::annotate::{OutputFormat, annotate_vcf, get_info};
+    let db = lrg_db();
+    let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr7\t55191822\t.\tT\tG\t.\tPASS\tDP=10\n";
+    let run = |f| {
+        let mut out = Vec::new();
+        let stats = annotate_vcf(&db, vcf.as_bytes(), &mut out, f, |_| {}).unwrap();
+        assert_eq!((stats.records, stats.annotated), (1, 1));
+        String::from_utf8(out).unwrap()
+    };
+    let tsv = run(OutputFormat::Tsv);
+    let row = tsv
+        .lines()
+        .find(|l| l.contains("NM_005228.3:c.2573T>G"))
+        .expect("EGFR row");
+    assert!(row.contains("missense_variant") && row.contains("p.L858R"), "{row}");
+    let json = run(OutputFormat::Json);
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(first["gene"], "EGFR");
+    let out = run(OutputFormat::Vcf);
+    let line = out.lines().find(|l| !l.starts_with('#')).unwrap();
+    assert!(get_info(line, "DP") == Some("10"));
+    assert!(get_info(line, "GCSQ").unwrap().contains("c.2573T>G"));
+    let bcsq = run(OutputFormat::Bcsq);
+    let line = bcsq.lines().find(|l| !l.starts_with('#')).unwrap();
+    assert_eq!(
+        get_info(line, "BCSQ"),
+        Some("missense|EGFR|LRG_304t1|protein_coding|+|858L>858R|55191822T>G")
+    );
+}
