@@ -148,6 +148,10 @@ pub enum AlleleFractionSource {
     FormatFa,
     /// FORMAT/AD (ref,alt read counts): VAF = alt / (ref + alts).
     FormatAd,
+    /// VarScan 2: FORMAT/FREQ (percent), AD (alt reads), RD (ref reads).
+    VarScanFreq,
+    /// SomaticSniper: FORMAT/BCOUNT (A,C,G,T read counts) over DP.
+    SomaticSniperBcount,
     /// Strelka SNVs: FORMAT/{A,C,G,T}U tier-1 counts.
     StrelkaSnv,
     /// Strelka indels: FORMAT/TIR and TAR tier-1 counts.

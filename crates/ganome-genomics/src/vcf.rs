@@ -112,6 +112,8 @@ pub struct VcfHeader {
     pub annotation_formats: Vec<AnnotationFormat>,
     /// Number of header lines (the first record is on line `header_lines + 1`).
     pub header_lines: u64,
+    /// FORMAT/AF is declared `Number=R` (RADIA), so its first value is the reference fraction.
+    pub af_includes_reference: bool,
     /// Problems that did not stop reading (e.g. a 4.3 header read under 4.2 definitions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
@@ -380,6 +382,10 @@ fn parse_header(
         .trim()
         .to_owned();
     let samples: Vec<String> = parsed.sample_names().iter().cloned().collect();
+    let af_includes_reference = parsed.formats().get("AF").is_some_and(|f| {
+        f.number()
+            == noodles_vcf::header::record::value::map::format::Number::ReferenceAlternateBases
+    });
     let contigs = parsed
         .contigs()
         .iter()
@@ -416,6 +422,7 @@ fn parse_header(
         reference: meta("reference"),
         annotation_formats,
         header_lines,
+        af_includes_reference,
         warnings,
     })
 }
@@ -692,9 +699,20 @@ fn record_variants(
             let Some(fields) = sample_fields(name) else {
                 return Ok(None);
             };
-            allele_fraction::sample_call(name, &fields, k, &ref_allele, &alt_allele, half)
-                .map(Some)
-                .map_err(|(field, msg)| err(&field, format!("sample {name}: {msg}")))
+            allele_fraction::sample_call(
+                name,
+                &fields,
+                k,
+                &ref_allele,
+                &alt_allele,
+                half,
+                allele_fraction::AfLayout {
+                    declared_number_r: header.af_includes_reference,
+                    alt_count: alts.len(),
+                },
+            )
+            .map(Some)
+            .map_err(|(field, msg)| err(&field, format!("sample {name}: {msg}")))
         };
         let roles = &header.roles;
         let (mut tumor, normal) = if roles.merged_tumor_normal {

@@ -66,6 +66,15 @@ fn ratio(alt: u32, total: u32) -> Option<f64> {
     (total > 0).then(|| f64::from(alt) / f64::from(total))
 }
 
+/// How FORMAT/AF is laid out for this record.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct AfLayout {
+    /// The header declares FORMAT/AF `Number=R`.
+    pub declared_number_r: bool,
+    /// Number of ALT alleles in the record.
+    pub alt_count: usize,
+}
+
 /// Which half of a merged tumour/normal sample column to read (`ADT`/`DPT` vs `ADC`/`DPC`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Half {
@@ -82,6 +91,7 @@ pub(crate) fn sample_call(
     ref_allele: &str,
     alt_allele: &str,
     half: Half,
+    af_layout: AfLayout,
 ) -> Result<SampleCall, FieldError> {
     let genotype = s.get("GT").map(str::to_owned);
     let mut call = SampleCall {
@@ -138,9 +148,15 @@ pub(crate) fn sample_call(
     ] {
         if let Some(raw) = s.get(key) {
             let field = format!("FORMAT/{key}");
+            // Number=R layouts (RADIA) put the reference fraction first; RADIA even declares
+            // Number=. so the value count decides too.
+            let values = raw.split(',').count();
+            let with_reference =
+                key == "AF" && (af_layout.declared_number_r || values == af_layout.alt_count + 1);
+            let index = if with_reference { k } else { k - 1 };
             let value = raw
                 .split(',')
-                .nth(k - 1)
+                .nth(index)
                 .map(|v| parse_f64(&field, v))
                 .transpose()?
                 .flatten();
@@ -150,6 +166,40 @@ pub(crate) fn sample_call(
             call.source = Some(source);
             return Ok(call);
         }
+    }
+    // VarScan 2: FREQ is a percentage, AD the alternate reads only, RD the reference reads.
+    if let Some(freq) = s.get("FREQ") {
+        let pct = parse_f64("FORMAT/FREQ", freq.trim_end_matches('%'))?;
+        call.vaf = fraction("FORMAT/FREQ", pct.map(|p| p / 100.0))?;
+        call.alt_depth = s
+            .get("AD")
+            .map(|v| parse_u32("FORMAT/AD", v))
+            .transpose()?
+            .flatten();
+        call.depth = depth;
+        call.source = Some(AlleleFractionSource::VarScanFreq);
+        return Ok(call);
+    }
+    // SomaticSniper: BCOUNT holds A,C,G,T read counts.
+    if let (Some(bcount), 1) = (s.get("BCOUNT"), alt_allele.len()) {
+        let c = counts("FORMAT/BCOUNT", bcount)?;
+        if c.len() != 4 {
+            return Err((
+                "FORMAT/BCOUNT".to_owned(),
+                format!("{bcount:?} is not four base counts"),
+            ));
+        }
+        let slot = ["A", "C", "G", "T"].iter().position(|b| *b == alt_allele);
+        let alt = slot.and_then(|i| c.get(i).copied().flatten());
+        let total = depth
+            .or_else(|| u32::try_from(c.iter().flatten().map(|x| u64::from(*x)).sum::<u64>()).ok());
+        call.alt_depth = alt;
+        if let (Some(a), Some(t)) = (alt, total) {
+            call.vaf = ratio(a, t).filter(|v| *v <= 1.0);
+        }
+        call.depth = total;
+        call.source = Some(AlleleFractionSource::SomaticSniperBcount);
+        return Ok(call);
     }
     // Strelka indels: TIR/TAR tier-1 counts.
     if let (Some(tir), Some(tar)) = (s.get("TIR"), s.get("TAR")) {
@@ -243,7 +293,18 @@ mod tests {
             keys: &keys,
             values: values.split(':').collect(),
         };
-        sample_call("S", &s, 1, r, a, Half::Whole)
+        sample_call(
+            "S",
+            &s,
+            1,
+            r,
+            a,
+            Half::Whole,
+            AfLayout {
+                declared_number_r: false,
+                alt_count: 1,
+            },
+        )
     }
 
     // Sample columns below are real lines from tumor-vcf-varcode (testdata/variants/).
@@ -297,6 +358,56 @@ mod tests {
         assert_eq!(c.depth, Some(94));
     }
 
+    // vcf2maf tests/test_varscan.vcf, test_sniper.vcf and test_radia.vcf (TUMOR columns).
+    #[test]
+    fn varscan_freq_and_sniper_bcount() {
+        let c = call(
+            "GT:GQ:DP:RD:AD:FREQ:DP4",
+            "0/1:.:91:56:35:38.46%:31,25,16,19",
+            "C",
+            "T",
+        )
+        .expect("varscan");
+        assert_eq!((c.depth, c.alt_depth), (Some(91), Some(35)));
+        assert!((c.vaf.expect("vaf") - 0.3846).abs() < 1e-12);
+        let c = call(
+            "GT:IGT:DP:DP4:BCOUNT:GQ:JGQ:VAQ:BQ:GMQ:AMQ:SS:SSC",
+            "0/1:0/1:7:0,3,0,4:0,3,4,0:50:77:70:38,36:60:60,60:2:40",
+            "C",
+            "G",
+        )
+        .expect("sniper");
+        assert_eq!(c.alt_depth, Some(4));
+        assert!((c.vaf.expect("vaf") - 4.0 / 7.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn radia_af_is_per_allele_including_reference() {
+        let keys: Vec<&str> = "GT:DP:INDEL:START:STOP:AD:AF:BQ:SB:SS:SSC"
+            .split(':')
+            .collect();
+        let s = SampleFields {
+            keys: &keys,
+            values: "0/1:106:0:1:2:95,11:0.9,0.1:36,31:0.64,0.73:2:0"
+                .split(':')
+                .collect(),
+        };
+        let c = sample_call(
+            "DNA_TUMOR",
+            &s,
+            1,
+            "C",
+            "T",
+            Half::Whole,
+            AfLayout {
+                declared_number_r: false,
+                alt_count: 1,
+            },
+        )
+        .expect("ok");
+        assert_eq!(c.vaf, Some(0.1));
+    }
+
     #[test]
     fn bad_values_name_the_field() {
         let e = call("GT:AD:AF", "0/1:3,x:0.5", "A", "C").expect_err("bad AD");
@@ -312,10 +423,10 @@ mod tests {
             keys: &keys,
             values: "0/1:26:29:.,.:21,8:1,3,4,2".split(':').collect(),
         };
-        let t = sample_call("S", &s, 1, "G", "A", Half::Tumor).expect("ok");
+        let t = sample_call("S", &s, 1, "G", "A", Half::Tumor, AfLayout::default()).expect("ok");
         assert_eq!(t.depth, Some(29));
         assert!((t.vaf.expect("vaf") - 8.0 / 29.0).abs() < 1e-12);
-        let n = sample_call("S", &s, 1, "G", "A", Half::Control).expect("ok");
+        let n = sample_call("S", &s, 1, "G", "A", Half::Control, AfLayout::default()).expect("ok");
         assert_eq!(n.depth, Some(26));
         assert_eq!(n.vaf, None);
     }
