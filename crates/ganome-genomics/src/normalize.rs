@@ -242,6 +242,20 @@ pub fn normalize_variant(
     Ok(())
 }
 
+/// Normalises every variant in place (see [`normalize_variant`]). Variants that cannot be
+/// normalised are left as they are and reported with their index, so one bad REF does not stop
+/// an ingest; callers decide whether that is fatal.
+pub fn normalize_all(
+    variants: &mut [Variant],
+    reference: Option<&dyn ReferenceSequence>,
+) -> Vec<(usize, NormalizeError)> {
+    variants
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, v)| normalize_variant(v, reference).err().map(|e| (i, e)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +328,30 @@ mod tests {
             left_align(&r, "1", 14, "GA", "G"),
             Err(NormalizeError::OutOfReference { .. })
         ));
+    }
+
+    #[test]
+    fn normalize_all_reports_failures_by_index() {
+        let r = tan_reference();
+        let v = |pos: u64, r: &str, a: &str| Variant {
+            chrom: "1".into(),
+            pos,
+            ref_allele: r.into(),
+            alt_allele: a.into(),
+            id: None,
+            filter: crate::variant::FilterStatus::Pass,
+            tumor: None,
+            normal: None,
+            allele_index: 1,
+            line: 1,
+            annotations: Vec::new(),
+        };
+        let mut vs = vec![v(8, "CAC", "C"), v(1, "T", "A"), v(5, "A", "<DEL>")];
+        let errors = normalize_all(&mut vs, Some(&r));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].0, 1);
+        assert_eq!((vs[0].pos, vs[0].ref_allele.as_str()), (3, "GCA"));
+        assert_eq!(vs[2].alt_allele, "<DEL>");
     }
 
     #[test]

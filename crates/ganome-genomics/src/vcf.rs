@@ -245,6 +245,23 @@ impl<'a> VcfReader<'a> {
 
     fn next_record(&mut self) -> Option<Result<Vec<Variant>, VcfError>> {
         self.line += 1;
+        // Blank lines (often one at the end of hand-edited files) carry nothing: skip them.
+        loop {
+            let inner = self.records.get_mut();
+            let blank = match inner.fill_buf() {
+                Ok(buf) if buf.starts_with(b"\n") => 1,
+                Ok(buf) if buf.starts_with(b"\r\n") => 2,
+                Ok(_) => break,
+                Err(source) => {
+                    return Some(Err(VcfError::Io {
+                        path: self.path.clone(),
+                        source,
+                    }));
+                }
+            };
+            inner.consume(blank);
+            self.line += 1;
+        }
         match self.records.read_record(&mut self.record) {
             Ok(0) => None,
             Ok(_) => Some(record_variants(
@@ -818,6 +835,14 @@ mod tests {
         let text = "##fileformat=VCFv4.2\n##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">\n##FORMAT=<ID=GT,Number=1,Type=Strin,Description=\"Genotype\">\n##contig=<ID=1>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
         let e = parse_vcf_str(text).expect_err("bad FORMAT type");
         assert!(matches!(e, VcfError::Header { line: 3, .. }), "{e}");
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_counted() {
+        let text = format!("{HEAD}\n1\t10\t.\tA\tC\t.\tPASS\t.\tGT\t0/0\t0/1\n\r\n\n");
+        let f = parse_vcf_str(&text).expect("blank lines");
+        assert_eq!(f.variants.len(), 1);
+        assert_eq!(f.variants[0].line, 4);
     }
 
     #[test]

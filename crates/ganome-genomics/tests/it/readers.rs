@@ -324,7 +324,7 @@ fn vrs_ids_agree_for_equivalent_vcf_and_maf_indels() {
 }
 
 /// Stable-toolchain smoke test for the fuzz targets in `fuzz/`: feeds each seed corpus to the
-/// same entry functions (`parse_vcf_str`, `parse_maf_str`, `hgvs::parse`).
+/// same entry functions (`parse_vcf_str`, `parse_maf_str`, the table readers, `hgvs::parse`).
 #[test]
 fn fuzz_corpus_smoke() {
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
@@ -349,6 +349,15 @@ fn fuzz_corpus_smoke() {
     for text in inputs("maf") {
         let f = parse_maf_str(&text).unwrap_or_else(|e| panic!("seed should parse: {e}"));
         assert!(!f.records.is_empty());
+    }
+    for text in inputs("tables") {
+        let cn = parse_copy_number_str(&text, &CnThresholds::default());
+        let fusions = parse_fusions_str(&text);
+        let _ = parse_biomarkers_str(&text);
+        assert!(
+            cn.is_ok() || fusions.is_ok(),
+            "seed should parse as one of them"
+        );
     }
     let hgvs = inputs("hgvs");
     assert!(!hgvs.is_empty());
