@@ -17,6 +17,18 @@
 //! VRS 1.x identifiers (`VSL.`, `sequence_id`, `interval`) are *not* produced: they differ for the
 //! same allele. No Rust crate implements VRS, and the objects involved are small, so the
 //! serialisation is written out here; the specification's test vectors pin it down.
+//!
+//! ```
+//! use ganome_genomics::vrs::{AlleleState, VrsAllele};
+//! // NC_000019.10:g.44908822C>T (APOE rs7412), the VRS 2.0 worked example.
+//! let allele = VrsAllele {
+//!     refget_accession: "SQ.IIB53T8CNeJJdUqzn9V_JnRtQadwWCbl".into(),
+//!     start: 44908821,
+//!     end: 44908822,
+//!     state: AlleleState::LiteralSequenceExpression { sequence: "T".into() },
+//! };
+//! assert_eq!(allele.id(), "ga4gh:VA.0AePZIWZUNsUlQTamyLrjm2HWUw2opLt");
+//! ```
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};

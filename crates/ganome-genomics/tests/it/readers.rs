@@ -537,3 +537,15 @@ fn somatic_caller_conventions() {
         );
     }
 }
+
+#[test]
+fn parsed_files_round_trip_through_json() {
+    let f = read_vcf(data("vep_annotated_csq.vcf")).expect("read");
+    let json = serde_json::to_string(&f).expect("serialise");
+    let back: ganome_genomics::vcf::VcfFile = serde_json::from_str(&json).expect("deserialise");
+    assert_eq!(back, f);
+    let m = read_maf(data("test.maf")).expect("read");
+    let back: ganome_genomics::maf::MafFile =
+        serde_json::from_str(&serde_json::to_string(&m).expect("serialise")).expect("parse");
+    assert_eq!(back, m);
+}
