@@ -8,6 +8,10 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     if let Ok(v) = ganome_genomics::hgvs::parse(&text) {
         let again = ganome_genomics::hgvs::parse(&v.to_string());
-        assert_eq!(again.as_ref().ok(), Some(&v), "round trip of {text:?} via {v}");
+        assert_eq!(
+            again.as_ref().ok(),
+            Some(&v),
+            "round trip of {text:?} via {v}"
+        );
     }
 });
