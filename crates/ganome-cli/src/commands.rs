@@ -1,6 +1,9 @@
 //! One module per command family; `main.rs` only dispatches.
 
+pub mod admin;
 pub mod annotate;
+pub mod demo;
 pub mod hgvs;
 pub mod kb;
+pub mod serve;
 pub mod txdb;

@@ -1,6 +1,7 @@
-//! The `ganome` command: serve, demo, annotate, txdb, kb, user, token, audit.
+//! The `ganome` command: serve, demo, annotate, txdb, hgvs, kb, user, token, audit.
 
 mod commands;
+mod config;
 
 use clap::{Parser, Subcommand};
 
@@ -14,6 +15,18 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the API and web pages.
+    Serve(commands::serve::ServeArgs),
+    /// Load the national network and demo users into the embedded store, then serve.
+    Demo(commands::demo::DemoArgs),
+    /// Apply database migrations.
+    Migrate(commands::admin::MigrateArgs),
+    /// Manage users.
+    User(commands::admin::UserArgs),
+    /// Create API tokens.
+    Token(commands::admin::TokenArgs),
+    /// Verify the audit log's hash chain.
+    Audit(commands::admin::AuditArgs),
     /// Annotate a variant file (consequences, HGVS; findings report).
     Annotate(commands::annotate::AnnotateArgs),
     /// Build or inspect a transcript database.
@@ -24,9 +37,28 @@ enum Command {
     Kb(commands::kb::KbArgs),
 }
 
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
 fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GANOME_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve(args) => runtime()?.block_on(commands::serve::run(args)),
+        Command::Demo(args) => runtime()?.block_on(commands::demo::run(args)),
+        Command::Migrate(args) => runtime()?.block_on(commands::admin::migrate(args)),
+        Command::User(args) => runtime()?.block_on(commands::admin::user(args)),
+        Command::Token(args) => runtime()?.block_on(commands::admin::token(args)),
+        Command::Audit(args) => runtime()?.block_on(commands::admin::audit(args)),
         Command::Annotate(args) => commands::annotate::run(args),
         Command::Txdb(args) => commands::txdb::run(args),
         Command::Hgvs(args) => commands::hgvs::run(args),

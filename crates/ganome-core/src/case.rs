@@ -26,7 +26,10 @@ impl TestProduct {
     /// Whether the test sequences tumour only (no matched normal), so presumed germline
     /// findings must be inferred from allele fractions.
     pub fn is_tumor_only(self) -> bool {
-        !matches!(self, TestProduct::NccOncoPanel | TestProduct::GenMineTop | TestProduct::WholeGenome)
+        !matches!(
+            self,
+            TestProduct::NccOncoPanel | TestProduct::GenMineTop | TestProduct::WholeGenome
+        )
     }
 }
 

@@ -20,7 +20,7 @@ mod validation;
 
 pub use case::{CaseState, SpecimenType, TestProduct};
 pub use consent::{ConsentItems, ConsentMethod, GermlineDisclosure};
-pub use facility::{FacilityKind, Prefecture, PREFECTURES};
+pub use facility::{FacilityKind, PREFECTURES, Prefecture};
 pub use patient::Sex;
 pub use role::Role;
 pub use text_enum::UnknownVariant;

@@ -41,7 +41,9 @@ impl Timestamp {
             return Ok(Timestamp::from_datetime(dt));
         }
         parse_date(text).map(Timestamp::from_date).map_err(|_| {
-            format!("'{text}' is not an RFC 3339 time (2019-06-01T09:00:00Z) or a date (2019-06-01)")
+            format!(
+                "'{text}' is not an RFC 3339 time (2019-06-01T09:00:00Z) or a date (2019-06-01)"
+            )
         })
     }
 
@@ -59,9 +61,8 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 
 impl std::fmt::Display for Timestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let format = time::macros::format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-        );
+        let format =
+            time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
         match self.0.format(&format) {
             Ok(s) => f.write_str(&s),
             Err(_) => Err(std::fmt::Error),

@@ -25,7 +25,7 @@ pub fn may_read_patient(actor: &Actor, patient: &Patient, panel_facilities: &[St
         Role::Clinician => actor.facility_id == patient.facility_id,
         Role::PanelMember | Role::PanelChair => {
             actor.facility_id == patient.facility_id
-                || panel_facilities.iter().any(|f| *f == actor.facility_id)
+                || panel_facilities.contains(&actor.facility_id)
         }
         Role::Administrator => actor.is_data_center_admin(),
         _ => false,

@@ -29,6 +29,7 @@ pub use actor::Actor;
 pub use auth::{LoginOutcome, SESSION_HOURS};
 pub use cases::{CaseDetail, CaseListQuery, RegisterCase, TransitionRequest};
 pub use error::ServiceError;
+pub use facilities::UpsertFacility;
 pub use files::UploadedFile;
 pub use ganome::{Ganome, GanomeConfig};
 pub use patients::{RecordConsent, RegisterPatient};

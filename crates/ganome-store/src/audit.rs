@@ -97,10 +97,9 @@ pub struct ChainReport {
 /// Checks rows in sequence order; stops at the first broken link.
 pub(crate) fn verify_rows(rows: impl IntoIterator<Item = AuditRecord>) -> ChainReport {
     let mut expected_prev = GENESIS_HASH.to_owned();
-    let mut expected_seq = 1;
     let mut count = 0;
-    for row in rows {
-        count += 1;
+    for (expected_seq, row) in (1..).zip(rows) {
+        count = expected_seq;
         let broken = if row.seq != expected_seq {
             Some(format!(
                 "expected row {expected_seq} here, found {} (a row was removed)",
@@ -123,7 +122,6 @@ pub(crate) fn verify_rows(rows: impl IntoIterator<Item = AuditRecord>) -> ChainR
             };
         }
         expected_prev = row.hash;
-        expected_seq += 1;
     }
     ChainReport {
         rows: count,

@@ -1,0 +1,180 @@
+//! `ganome demo`: the embedded store with the seed's national network, one demo user per
+//! role, and the server on 127.0.0.1.
+
+use std::path::Path;
+
+use anyhow::Context;
+use ganome_core::Role;
+use ganome_service::{CreateUser, Ganome, ServiceError};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::commands::serve::serve;
+use crate::config::StoreArgs;
+
+/// Arguments of `ganome demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Port to listen on (bound to 127.0.0.1).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Load the demo and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+/// A demo account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoUser {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+    /// Role.
+    pub role: Role,
+    /// Facility code.
+    pub facility: String,
+}
+
+/// A password of 20 random letters and digits.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..20)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Who the demo users are: one per role, placed so that the whole loop can be walked: a
+/// clinician at a cooperative hospital, the panel of the hub or core hospital it is linked
+/// to, a lab, data-center staff, and a clinician elsewhere to show what is out of scope.
+async fn demo_roster(ganome: &Ganome) -> anyhow::Result<Vec<(String, Role, String)>> {
+    let facilities = ganome.store().list_facilities().await?;
+    use ganome_core::FacilityKind::*;
+    let first = |kind| {
+        facilities
+            .iter()
+            .find(|f| f.kind == kind)
+            .map(|f| f.id.clone())
+    };
+    let coop = facilities
+        .iter()
+        .find(|f| f.kind == CooperativeHospital && !f.links.is_empty())
+        .context("the network has no linked cooperative hospital")?;
+    let panel = coop
+        .links
+        .last()
+        .map(|l| l.parent_id.clone())
+        .context("no link")?;
+    let elsewhere = facilities
+        .iter()
+        .find(|f| f.kind == HubHospital && f.id != panel)
+        .map(|f| f.id.clone())
+        .context("no second hub hospital")?;
+    let data_center = first(DataCenter).context("the network has no data center")?;
+    let lab = first(Lab).context("the network has no lab")?;
+    let core = first(CoreHospital).context("the network has no core hospital")?;
+    Ok(vec![
+        ("clinician".into(), Role::Clinician, coop.id.clone()),
+        ("panel.member".into(), Role::PanelMember, panel.clone()),
+        ("panel.chair".into(), Role::PanelChair, panel),
+        ("lab".into(), Role::Lab, lab),
+        ("curator".into(), Role::Curator, data_center.clone()),
+        ("reviewer".into(), Role::Reviewer, data_center.clone()),
+        ("researcher".into(), Role::Researcher, core),
+        ("admin".into(), Role::Administrator, data_center.clone()),
+        ("auditor".into(), Role::Auditor, data_center),
+        ("clinician.elsewhere".into(), Role::Clinician, elsewhere),
+    ])
+}
+
+/// Creates the demo users that do not exist yet; credentials are kept in
+/// `DATA_DIR/demo-credentials.json` (readable by the owner only) and printed at start.
+pub async fn ensure_demo_users(ganome: &Ganome, data_dir: &Path) -> anyhow::Result<Vec<DemoUser>> {
+    let path = data_dir.join("demo-credentials.json");
+    let mut users: Vec<DemoUser> = match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{} is damaged; delete it and the data folder to start over",
+                path.display()
+            )
+        })?,
+        Err(_) => Vec::new(),
+    };
+    for (username, role, facility) in demo_roster(ganome).await? {
+        if users.iter().any(|u| u.username == username) {
+            continue;
+        }
+        let password = random_password();
+        let created = ganome
+            .create_user_as_operator(CreateUser {
+                username: username.clone(),
+                display_name: format!("Demo {username}"),
+                password: Some(password.clone()),
+                role,
+                facility_id: facility.clone(),
+            })
+            .await;
+        match created {
+            Ok(_) => users.push(DemoUser {
+                username,
+                password,
+                role,
+                facility,
+            }),
+            Err(ServiceError::Conflict(_)) => {
+                anyhow::bail!(
+                    "demo user '{username}' exists but its password is not in {}; use a fresh --data-dir",
+                    path.display()
+                )
+            }
+            Err(e) => return Err(anyhow::anyhow!("{e}")),
+        }
+    }
+    write_private(&path, &serde_json::to_string_pretty(&users)?)?;
+    Ok(users)
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+/// Runs `ganome demo`.
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let ganome = args.store.open().await?;
+    let counts = ganome
+        .load_shipped_network()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "National network: {} core, {} hub, {} cooperative hospitals, {} labs, {} data center.",
+        counts.core, counts.hub, counts.cooperative, counts.labs, counts.data_centers
+    );
+    let users = ensure_demo_users(&ganome, &args.store.data_dir).await?;
+    println!(
+        "Demo users (also in {}):",
+        args.store.data_dir.join("demo-credentials.json").display()
+    );
+    for u in &users {
+        println!(
+            "  {:<20} {:<14} {:<6} password: {}",
+            u.username, u.role, u.facility, u.password
+        );
+    }
+    println!(
+        "API token for scripts: ganome token create --data-dir {} --user admin",
+        args.store.data_dir.display()
+    );
+    if args.no_serve {
+        return Ok(());
+    }
+    serve(ganome, std::net::IpAddr::from([127, 0, 0, 1]), args.port).await
+}

@@ -1,0 +1,100 @@
+//! The JSON API under `/api/v1`, and its OpenAPI document.
+
+mod audit;
+mod cases;
+mod facilities;
+mod files;
+mod patients;
+mod session;
+mod users;
+
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::AppState;
+
+/// The OpenAPI document of `/api/v1`.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Ganome API", description = "Cancer genomic medicine: facilities, patients, consent, cases, result files, audit."),
+    paths(
+        session::login, session::logout, session::me,
+        facilities::list, facilities::get_one, facilities::upsert,
+        users::list, users::create,
+        patients::register, patients::list, patients::get_one,
+        patients::record_consent, patients::list_consents, patients::withdraw_consent,
+        cases::register, cases::list, cases::get_one, cases::transition,
+        files::upload, files::list, files::download,
+        audit::list,
+    ),
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&SecuritySchemes),
+    security(("bearer" = []), ("session" = [])),
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::SESSION_COOKIE))),
+        );
+    }
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/openapi.json",
+            get(|| async { axum::Json(ApiDoc::openapi()) }),
+        )
+        .route("/api/v1/auth/login", post(session::login))
+        .route("/api/v1/auth/logout", post(session::logout))
+        .route("/api/v1/me", get(session::me))
+        .route(
+            "/api/v1/facilities",
+            get(facilities::list).post(facilities::upsert),
+        )
+        .route("/api/v1/facilities/{id}", get(facilities::get_one))
+        .route("/api/v1/users", get(users::list).post(users::create))
+        .route(
+            "/api/v1/patients",
+            get(patients::list).post(patients::register),
+        )
+        .route("/api/v1/patients/{id}", get(patients::get_one))
+        .route(
+            "/api/v1/patients/{id}/consents",
+            get(patients::list_consents).post(patients::record_consent),
+        )
+        .route(
+            "/api/v1/consents/{id}/withdraw",
+            post(patients::withdraw_consent),
+        )
+        .route("/api/v1/cases", get(cases::list).post(cases::register))
+        .route("/api/v1/cases/{id}", get(cases::get_one))
+        .route("/api/v1/cases/{id}/transitions", post(cases::transition))
+        .route(
+            "/api/v1/cases/{id}/files",
+            get(files::list).post(files::upload),
+        )
+        .route("/api/v1/files/{id}", get(files::download))
+        .route("/api/v1/audit", get(audit::list))
+}
+
+/// The `Idempotency-Key` header, if sent.
+pub(crate) fn idempotency_key(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}

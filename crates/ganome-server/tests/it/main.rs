@@ -1,0 +1,5 @@
+//! HTTP tests of the API: authentication, the registration-to-results story over HTTP, and
+//! the OpenAPI snapshot.
+
+mod api_story;
+mod openapi;
