@@ -340,19 +340,7 @@ impl KnowledgeRelease {
             };
             let relation = tree.relation(&tumor, &e.disease.scope);
             let therapies = e.therapy_label();
-            let level = basis_of(e).and_then(|basis| {
-                c.levels.assign(&Facts {
-                    basis,
-                    jurisdiction: None,
-                    relation,
-                    match_type: pm.match_type,
-                    source_level: &e.source_level,
-                    drug: &therapies,
-                    indication: &e.disease.name,
-                    source: &e.source,
-                    id: &e.id,
-                })
-            });
+            let level = self.evidence_level(ei, relation, pm.match_type);
             for &i in &pm.used {
                 results[i].evidence.push(EvidenceMatch {
                     evidence_id: e.id.clone(),
@@ -475,6 +463,56 @@ impl KnowledgeRelease {
             trials,
             warnings,
         }
+    }
+
+    /// The level of evidence item `ei` for a relation and match type, memoised per release
+    /// (the rule table and the item never change within a release).
+    fn evidence_level(
+        &self,
+        ei: usize,
+        relation: DiseaseRelation,
+        m: MatchType,
+    ) -> Option<LevelAssignment> {
+        const RELATIONS: [DiseaseRelation; 5] = [
+            DiseaseRelation::SameType,
+            DiseaseRelation::Subtype,
+            DiseaseRelation::TumorAgnostic,
+            DiseaseRelation::Parent,
+            DiseaseRelation::OtherType,
+        ];
+        const MATCHES: [MatchType; 5] = [
+            MatchType::Exact,
+            MatchType::Codon,
+            MatchType::Exon,
+            MatchType::Class,
+            MatchType::Gene,
+        ];
+        let e = &self.content.evidence[ei];
+        let table = self.index.evidence_levels[ei].get_or_init(|| {
+            let therapies = e.therapy_label();
+            let mut t = Vec::with_capacity(RELATIONS.len() * MATCHES.len());
+            for relation in RELATIONS {
+                for match_type in MATCHES {
+                    t.push(basis_of(e).and_then(|basis| {
+                        self.content.levels.assign(&Facts {
+                            basis,
+                            jurisdiction: None,
+                            relation,
+                            match_type,
+                            source_level: &e.source_level,
+                            drug: &therapies,
+                            indication: &e.disease.name,
+                            source: &e.source,
+                            id: &e.id,
+                        })
+                    }));
+                }
+            }
+            t
+        });
+        let r = RELATIONS.iter().position(|x| *x == relation).unwrap_or(0);
+        let k = MATCHES.iter().position(|x| *x == m).unwrap_or(0);
+        table.get(r * MATCHES.len() + k).cloned().flatten()
     }
 
     fn oncogenicity(

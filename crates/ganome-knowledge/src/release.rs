@@ -6,13 +6,14 @@ use crate::error::KbError;
 use crate::evidence::EvidenceItem;
 use crate::import::hotspots::Hotspot;
 use crate::import::{self, civic, ctgov, disease_map::DiseaseMapper};
-use crate::levels::LevelRules;
+use crate::levels::{LevelAssignment, LevelRules};
 use crate::trial::Trial;
 use crate::tumor_type::TumorTypeTree;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Format version of release files.
 pub const FORMAT_VERSION: u32 = 1;
@@ -83,6 +84,8 @@ pub(crate) struct Index {
     pub(crate) trials_biomarker: Vec<usize>,
     pub(crate) hotspot_exact: HashMap<String, BTreeSet<String>>,
     pub(crate) hotspot_codons: HashMap<String, BTreeSet<u32>>,
+    /// Per evidence item, its level for each relation × match type, filled on first use.
+    pub(crate) evidence_levels: Vec<OnceLock<Vec<Option<LevelAssignment>>>>,
 }
 
 /// The manifest naming a release's source files (`data/knowledge/manifest.toml`).
@@ -317,7 +320,10 @@ impl KnowledgeRelease {
 
 impl Index {
     fn build(c: &ReleaseContent) -> Self {
-        let mut ix = Self::default();
+        let mut ix = Self {
+            evidence_levels: c.evidence.iter().map(|_| OnceLock::new()).collect(),
+            ..Self::default()
+        };
         for (i, e) in c.evidence.iter().enumerate() {
             if !e
                 .profile
