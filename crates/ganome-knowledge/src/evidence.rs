@@ -71,7 +71,8 @@ impl ProfileExpr {
         matches!(self, Self::Variant(v) if matches!(v.spec, AlterationSpec::Biomarker { .. }))
     }
 
-    /// Evaluates the expression against a case.
+    /// Evaluates the expression against a case: the weakest component match and the case
+    /// alterations the profile used (none for a pure `NOT`).
     pub fn evaluate(&self, case: &PreparedCase) -> Option<ProfileMatch> {
         match self {
             Self::Variant(v) => case

@@ -211,7 +211,7 @@ fn read_profiles(
         } else if members.len() == 1 {
             ProfileExpr::Variant(members.remove(0))
         } else {
-            parse_profile_name(&name, &members, variants)
+            parse_profile_name(&name, &members)
         };
         out.insert(
             id,
@@ -227,11 +227,7 @@ fn read_profiles(
 
 /// Parses a multi-variant profile name: fragments `GENE VARIANT` joined by `AND`, `OR`,
 /// `NOT` and parentheses; each fragment is resolved against the profile's own variants.
-fn parse_profile_name(
-    name: &str,
-    members: &[ProfileVariant],
-    _variants: &BTreeMap<u32, Variant>,
-) -> ProfileExpr {
+fn parse_profile_name(name: &str, members: &[ProfileVariant]) -> ProfileExpr {
     let spaced = name.replace('(', " ( ").replace(')', " ) ");
     let tokens: Vec<&str> = spaced.split_whitespace().collect();
     let mut p = Parser {
@@ -333,20 +329,16 @@ mod tests {
     #[test]
     fn parses_multi_variant_profiles() {
         let m = vec![member("EGFR", "L858R"), member("EGFR", "T790M")];
-        let e = parse_profile_name("EGFR L858R AND EGFR T790M", &m, &BTreeMap::new());
+        let e = parse_profile_name("EGFR L858R AND EGFR T790M", &m);
         assert!(matches!(e, ProfileExpr::And(ref xs) if xs.len() == 2));
         let m = vec![
             member("RB1", "Wildtype"),
             member("CDKN2A", "Loss"),
             member("CDKN2A", "Mutation"),
         ];
-        let e = parse_profile_name(
-            "RB1 Wildtype AND ( CDKN2A Loss OR CDKN2A Mutation )",
-            &m,
-            &BTreeMap::new(),
-        );
+        let e = parse_profile_name("RB1 Wildtype AND ( CDKN2A Loss OR CDKN2A Mutation )", &m);
         assert!(matches!(e, ProfileExpr::And(ref xs) if matches!(xs[1], ProfileExpr::Or(_))));
-        let e = parse_profile_name("EGFR L858R AND KRAS G12C", &m, &BTreeMap::new());
+        let e = parse_profile_name("EGFR L858R AND KRAS G12C", &m);
         assert!(matches!(e, ProfileExpr::Unparsed(_)));
     }
 }

@@ -191,3 +191,36 @@ fn output_is_deterministic() {
     let b = serde_json::to_string(&one("LUAD", q())).expect("json");
     assert_eq!(a, b);
 }
+
+#[test]
+fn multi_variant_profiles_need_every_component() {
+    use ganome_knowledge::CaseQuery;
+    let fusion = QueryAlteration::Fusion {
+        five_prime: "BCR".into(),
+        three_prime: "ABL1".into(),
+    };
+    let t315i = QueryAlteration::variant("ABL1", "T315I");
+    let both = crate::shipped().match_case(&CaseQuery {
+        tumor_type: "CMLBCRABL1".into(),
+        alterations: vec![fusion.clone(), t315i.clone()],
+    });
+    let combo = both.alterations[1]
+        .evidence
+        .iter()
+        .find(|e| e.profile == "ABL1 BCR::ABL1 AND ABL1 T315I")
+        .expect("combination evidence matched");
+    assert_eq!(combo.with_alterations, vec![0]);
+    let imatinib_r = both.alterations[1]
+        .therapies
+        .iter()
+        .any(|t| t.therapy == "imatinib" && t.level.ed2 == "R");
+    assert!(imatinib_r, "T315I with BCR::ABL1 should be R for imatinib");
+
+    let alone = one("CMLBCRABL1", t315i);
+    assert!(
+        !alone.alterations[0]
+            .evidence
+            .iter()
+            .any(|e| e.profile == "ABL1 BCR::ABL1 AND ABL1 T315I")
+    );
+}
