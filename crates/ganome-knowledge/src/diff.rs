@@ -219,10 +219,10 @@ fn probes(r: &KnowledgeRelease, out: &mut BTreeMap<(String, String), QueryAltera
         }
     };
     for e in &r.content.evidence {
-        if let ProfileExpr::Variant(v) = &e.profile.expr {
-            if e.is_sensitivity() || e.is_resistance() {
-                add(&v.spec, &e.disease.scope);
-            }
+        if let ProfileExpr::Variant(v) = &e.profile.expr
+            && (e.is_sensitivity() || e.is_resistance())
+        {
+            add(&v.spec, &e.disease.scope);
         }
     }
     for a in &r.content.approvals {

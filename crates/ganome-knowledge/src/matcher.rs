@@ -192,10 +192,10 @@ fn prepare(q: &QueryAlteration, warnings: &mut Vec<String>) -> PreparedAlteratio
             let mut effect = consequence
                 .as_deref()
                 .map_or(Effect::Unknown, Effect::from_so_term);
-            if effect == Effect::Unknown {
-                if let Some(p) = &protein {
-                    effect = Effect::from_protein(p);
-                }
+            if effect == Effect::Unknown
+                && let Some(p) = &protein
+            {
+                effect = Effect::from_protein(p);
             }
             PreparedAlteration::Variant {
                 gene: gene.trim().to_ascii_uppercase(),
@@ -556,13 +556,13 @@ impl KnowledgeRelease {
         }
         for &ai in ap_idx {
             let a = &c.approvals[ai];
-            if let Some(m) = a.spec.matches(alt) {
-                if m != MatchType::Gene {
-                    oncogenic.push(format!(
-                        "{}: biomarker of an approved therapy ({})",
-                        a.id, a.drug
-                    ));
-                }
+            if let Some(m) = a.spec.matches(alt)
+                && m != MatchType::Gene
+            {
+                oncogenic.push(format!(
+                    "{}: biomarker of an approved therapy ({})",
+                    a.id, a.drug
+                ));
             }
         }
         match alt {
@@ -761,26 +761,25 @@ impl KnowledgeRelease {
             .iter()
             .find(|t| t.level.ed2 != "R")
             .map(|t| t.level.clone());
-        if r.best_level.is_none() {
-            if let Some(o) = &r.oncogenicity {
-                if matches!(
-                    o.call,
-                    OncogenicityCall::Oncogenic | OncogenicityCall::LikelyOncogenic
-                ) {
-                    let first = o.basis.first().cloned().unwrap_or_default();
-                    r.best_level = levels.assign(&Facts {
-                        basis: Basis::Oncogenic,
-                        jurisdiction: None,
-                        relation: DiseaseRelation::OtherType,
-                        match_type: MatchType::Exact,
-                        source_level: "",
-                        drug: "",
-                        indication: &first,
-                        source: "oncogenicity",
-                        id: "",
-                    });
-                }
-            }
+        if r.best_level.is_none()
+            && let Some(o) = &r.oncogenicity
+            && matches!(
+                o.call,
+                OncogenicityCall::Oncogenic | OncogenicityCall::LikelyOncogenic
+            )
+        {
+            let first = o.basis.first().cloned().unwrap_or_default();
+            r.best_level = levels.assign(&Facts {
+                basis: Basis::Oncogenic,
+                jurisdiction: None,
+                relation: DiseaseRelation::OtherType,
+                match_type: MatchType::Exact,
+                source_level: "",
+                drug: "",
+                indication: &first,
+                source: "oncogenicity",
+                id: "",
+            });
         }
     }
 }

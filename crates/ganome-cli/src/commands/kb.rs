@@ -145,10 +145,10 @@ fn release_names(data_dir: &Path) -> anyhow::Result<Vec<String>> {
     if dir.exists() {
         for e in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
             let p = e?.path();
-            if p.extension().is_some_and(|x| x == "json") {
-                if let Some(stem) = p.file_stem().and_then(|s| s.to_str()) {
-                    names.push(stem.to_owned());
-                }
+            if p.extension().is_some_and(|x| x == "json")
+                && let Some(stem) = p.file_stem().and_then(|s| s.to_str())
+            {
+                names.push(stem.to_owned());
             }
         }
     }

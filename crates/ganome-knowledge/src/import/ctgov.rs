@@ -223,14 +223,15 @@ pub fn mine(text: &str, genes: &BTreeSet<String>) -> Vec<AlterationSpec> {
             if gene_of(w).is_some() {
                 break;
             }
-            if w.chars().any(|c| c.is_ascii_digit()) && w.len() <= 16 {
-                if let Ok(change) = ProteinChange::parse(w) {
-                    push(AlterationSpec::Protein {
-                        gene: gene.clone(),
-                        change,
-                    });
-                    break;
-                }
+            if w.chars().any(|c| c.is_ascii_digit())
+                && w.len() <= 16
+                && let Ok(change) = ProteinChange::parse(w)
+            {
+                push(AlterationSpec::Protein {
+                    gene: gene.clone(),
+                    change,
+                });
+                break;
             }
             if wl == "exon" {
                 let exon = tokens.get(j + 1).and_then(|n| n.parse::<u32>().ok());
