@@ -211,3 +211,65 @@ impl EvidenceItem {
         self.therapies.join(sep)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alteration::{Effect, PreparedAlteration};
+    use crate::protein::ProteinChange;
+
+    fn leaf(gene: &str, name: &str) -> ProfileExpr {
+        ProfileExpr::Variant(ProfileVariant {
+            id: name.into(),
+            name: name.into(),
+            spec: AlterationSpec::parse(gene, name),
+        })
+    }
+
+    fn case(changes: &[(&str, &str)]) -> PreparedCase {
+        PreparedCase::new(
+            changes
+                .iter()
+                .map(|(g, p)| {
+                    let protein = ProteinChange::parse(p).ok();
+                    PreparedAlteration::Variant {
+                        gene: (*g).into(),
+                        effect: protein
+                            .as_ref()
+                            .map_or(Effect::Unknown, Effect::from_protein),
+                        protein,
+                        exon: None,
+                        oncogenic: false,
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn and_or_not() {
+        let both = ProfileExpr::And(vec![leaf("EGFR", "L858R"), leaf("EGFR", "T790M")]);
+        let c = case(&[("EGFR", "L858R"), ("EGFR", "T790M")]);
+        let m = both.evaluate(&c).expect("both present");
+        assert_eq!(m.used, vec![0, 1]);
+        assert!(both.evaluate(&case(&[("EGFR", "L858R")])).is_none());
+
+        let either = ProfileExpr::Or(vec![leaf("KRAS", "G12"), leaf("KRAS", "G12C")]);
+        let m = either
+            .evaluate(&case(&[("KRAS", "G12C")]))
+            .expect("one present");
+        assert_eq!(
+            m.match_type,
+            MatchType::Exact,
+            "the more specific branch wins"
+        );
+
+        let without = ProfileExpr::And(vec![
+            leaf("EGFR", "L858R"),
+            ProfileExpr::Not(Box::new(leaf("EGFR", "T790M"))),
+        ]);
+        assert!(without.evaluate(&c).is_none());
+        assert!(without.evaluate(&case(&[("EGFR", "L858R")])).is_some());
+        assert!(ProfileExpr::Unparsed("x".into()).evaluate(&c).is_none());
+    }
+}

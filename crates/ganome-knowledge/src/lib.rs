@@ -4,7 +4,7 @@
 //! matcher, Japanese evidence levels (three-society guidance editions 2.x and 1.0, derived by
 //! a rule table kept in data) and releases with diffs. Pure: no database, no HTTP.
 //!
-//! ```no_run
+//! ```
 //! use ganome_knowledge::{CaseQuery, KnowledgeRelease, QueryAlteration};
 //!
 //! let release = KnowledgeRelease::default_from_shipped_data()?;

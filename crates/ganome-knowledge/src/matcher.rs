@@ -783,3 +783,44 @@ impl KnowledgeRelease {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepare_reads_consequence_or_protein_and_warns() {
+        let mut w = Vec::new();
+        let v = prepare(
+            &QueryAlteration::Variant {
+                gene: "tp53".into(),
+                hgvs_p: Some("p.Arg213Ter".into()),
+                consequence: None,
+                exon: None,
+            },
+            &mut w,
+        );
+        assert!(
+            matches!(v, PreparedAlteration::Variant { ref gene, effect: Effect::Nonsense, .. } if gene == "TP53")
+        );
+        let v = prepare(
+            &QueryAlteration::Variant {
+                gene: "MET".into(),
+                hgvs_p: Some("not a change".into()),
+                consequence: Some("splice_donor_variant".into()),
+                exon: Some(14),
+            },
+            &mut w,
+        );
+        assert!(matches!(
+            v,
+            PreparedAlteration::Variant {
+                effect: Effect::Splice,
+                protein: None,
+                ..
+            }
+        ));
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].starts_with("MET not a change"));
+    }
+}
