@@ -7,6 +7,7 @@ pub mod civic;
 pub mod ctgov;
 pub mod ctml;
 pub mod disease_map;
+pub mod exons;
 pub mod gene_roles;
 pub mod hotspots;
 pub mod jrct;

@@ -249,11 +249,14 @@ impl KnowledgeRelease {
                 "unknown OncoTree code {tumor:?}: every item relates as other tumour type"
             ));
         }
-        let prepared: Vec<PreparedAlteration> = query
+        let mut prepared: Vec<PreparedAlteration> = query
             .alterations
             .iter()
             .map(|q| prepare(q, &mut warnings))
             .collect();
+        for a in &mut prepared {
+            self.infer_exon(a);
+        }
         let mut case = PreparedCase::new(prepared);
 
         // Candidate knowledge by gene, in a fixed order.
@@ -462,6 +465,24 @@ impl KnowledgeRelease {
             alterations: results,
             trials,
             warnings,
+        }
+    }
+
+    /// Fills in the exon of a small variant from its codon when the caller gave none and the
+    /// release has an exon table for the gene (a change spanning two exons gets none).
+    fn infer_exon(&self, a: &mut PreparedAlteration) {
+        if let PreparedAlteration::Variant {
+            gene,
+            protein: Some(p),
+            exon: exon @ None,
+            ..
+        } = a
+            && let Some(table) = self.index.exons.get(gene.as_str())
+        {
+            *exon = table
+                .iter()
+                .find(|(_, first, last)| *first <= p.start && p.end_codon() <= *last)
+                .map(|(e, _, _)| *e);
         }
     }
 

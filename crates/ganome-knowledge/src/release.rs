@@ -50,6 +50,9 @@ pub struct ReleaseContent {
     pub gene_roles: BTreeMap<String, String>,
     /// Level rules.
     pub levels: LevelRules,
+    /// Exon → codon ranges for exon inference.
+    #[serde(default)]
+    pub exon_codons: Vec<crate::import::exons::ExonCodons>,
 }
 
 /// The file form: header + content.
@@ -84,6 +87,8 @@ pub(crate) struct Index {
     pub(crate) trials_biomarker: Vec<usize>,
     pub(crate) hotspot_exact: HashMap<String, BTreeSet<String>>,
     pub(crate) hotspot_codons: HashMap<String, BTreeSet<u32>>,
+    /// Gene → (exon, first codon, last codon).
+    pub(crate) exons: HashMap<String, Vec<(u32, u32, u32)>>,
     /// Per evidence item, its level for each relation × match type, filled on first use.
     pub(crate) evidence_levels: Vec<OnceLock<Vec<Option<LevelAssignment>>>>,
 }
@@ -113,6 +118,9 @@ pub struct Manifest {
     pub gene_roles: FileEntry,
     /// Level rules.
     pub levels: FileEntry,
+    /// Exon → codon table (optional).
+    #[serde(default)]
+    pub exons: Option<FileEntry>,
 }
 
 /// One file and its version.
@@ -195,6 +203,9 @@ impl KnowledgeRelease {
         ] {
             record(name, &e.version, &e.path)?;
         }
+        if let Some(e) = &m.exons {
+            record("exon codon table", &e.version, &e.path)?;
+        }
 
         let tree = import::oncotree::read(&p(&m.oncotree.path), &m.oncotree.version)?;
         let diseases =
@@ -233,6 +244,10 @@ impl KnowledgeRelease {
             hotspots: import::hotspots::read(&p(&m.hotspots.path))?,
             gene_roles: import::gene_roles::read(&p(&m.gene_roles.path))?,
             levels: LevelRules::read(&p(&m.levels.path))?,
+            exon_codons: match &m.exons {
+                Some(e) => import::exons::read(&p(&e.path))?,
+                None => Vec::new(),
+            },
         };
         Ok(Self::from_content(None, content))
     }
@@ -365,6 +380,12 @@ impl Index {
             for g in genes {
                 ix.trials_by_gene.entry(g).or_default().push(i);
             }
+        }
+        for e in &c.exon_codons {
+            ix.exons
+                .entry(e.gene.clone())
+                .or_default()
+                .push((e.exon, e.first_codon, e.last_codon));
         }
         for h in &c.hotspots {
             if let Ok(p) = crate::protein::ProteinChange::parse(&h.protein_change) {

@@ -224,3 +224,34 @@ fn multi_variant_profiles_need_every_component() {
             .any(|e| e.profile == "ABL1 BCR::ABL1 AND ABL1 T315I")
     );
 }
+
+#[test]
+fn exon_is_inferred_from_the_codon_when_not_given() {
+    let m = one(
+        "LUAD",
+        QueryAlteration::variant("EGFR", "p.Glu746_Ala750del"),
+    );
+    let a = &m.alterations[0];
+    assert!(
+        a.approvals
+            .iter()
+            .any(|x| x.match_type == ganome_knowledge::MatchType::Exon && x.drug == "osimertinib"),
+        "{:?}",
+        a.approvals
+            .iter()
+            .map(|x| (&x.approval_id, x.match_type))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(a.best_level.as_ref().map(|l| l.ed2.as_str()), Some("A"));
+    // An exon 20 insertion is not an exon 19 deletion.
+    let m = one(
+        "LUAD",
+        QueryAlteration::variant("EGFR", "p.Asp770_Asn771insSVD"),
+    );
+    assert!(
+        !m.alterations[0]
+            .approvals
+            .iter()
+            .any(|x| x.drug == "osimertinib")
+    );
+}
