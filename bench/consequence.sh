@@ -14,8 +14,10 @@ SEED="${SEED:-20261125}"
 mkdir -p "$OUT"
 
 command -v bcftools >/dev/null || { echo "bcftools not found (apt-get install -y bcftools)" >&2; exit 1; }
-cargo build --release -q -p ganome-cli
-cargo build --release -q -p ganome-genomics --example synth_variants
+if [ -z "${SKIP_BUILD:-}" ]; then
+    cargo build --release -q -p ganome-cli
+    cargo build --release -q -p ganome-genomics --example synth_variants
+fi
 GANOME="$CARGO_TARGET_DIR/release/ganome"
 SYNTH="$CARGO_TARGET_DIR/release/examples/synth_variants"
 

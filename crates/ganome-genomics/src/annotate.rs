@@ -139,29 +139,43 @@ pub fn parse_genotypes(line: &str) -> Vec<Vec<Option<u32>>> {
 
 /// Sets (or replaces) an INFO key in a VCF data line.
 pub fn set_info(line: &str, key: &str, value: &str) -> String {
-    let cols: Vec<&str> = line.split('\t').collect();
-    if cols.len() < 8 {
-        return line.to_string();
-    }
-    let info = cols[7];
-    let prefix = format!("{key}=");
-    let mut parts: Vec<String> = if info == "." || info.is_empty() {
-        Vec::new()
-    } else {
-        info.split(';')
-            .filter(|p| !p.starts_with(&prefix) && *p != key)
-            .map(str::to_string)
-            .collect()
-    };
-    parts.push(format!("{key}={value}"));
-    let mut out = cols[..7].join("\t");
-    out.push('\t');
-    out.push_str(&parts.join(";"));
-    for c in &cols[8..] {
-        out.push('\t');
-        out.push_str(c);
-    }
+    let mut out = String::with_capacity(line.len() + key.len() + value.len() + 2);
+    write_with_info(&mut out, line, key, value);
     out
+}
+
+/// Appends `line` with INFO key `key` set to `value` to `out` (no other allocation).
+pub fn write_with_info(out: &mut String, line: &str, key: &str, value: &str) {
+    // byte offsets of the INFO column
+    let mut tabs = line.match_indices('\t').map(|(i, _)| i);
+    let (Some(start), end) = (tabs.nth(6), tabs.next()) else {
+        out.push_str(line);
+        return;
+    };
+    let end = end.unwrap_or(line.len());
+    let info = &line[start + 1..end];
+    out.push_str(&line[..=start]);
+    let mut first = true;
+    if info != "." && !info.is_empty() {
+        for p in info.split(';') {
+            let is_key = p == key || (p.len() > key.len() && p.starts_with(key) && p.as_bytes()[key.len()] == b'=');
+            if is_key {
+                continue;
+            }
+            if !first {
+                out.push(';');
+            }
+            out.push_str(p);
+            first = false;
+        }
+    }
+    if !first {
+        out.push(';');
+    }
+    out.push_str(key);
+    out.push('=');
+    out.push_str(value);
+    out.push_str(&line[end..]);
 }
 
 /// Value of an INFO key in a VCF data line.
@@ -200,18 +214,22 @@ pub fn annotate_vcf(
                 out: &mut dyn Write,
                 stats: &mut AnnotateStats|
      -> Result<(), AnnotateError> {
+        let mut buf = String::new();
         for (_, bcsq) in done.drain(..) {
             let Some(line) = lines.pop_front() else {
                 break;
             };
+            buf.clear();
             match bcsq {
                 Some(v) => {
                     stats.annotated += 1;
-                    writeln!(out, "{}", set_info(&line, "BCSQ", &v))
+                    write_with_info(&mut buf, &line, "BCSQ", &v);
                 }
-                None => writeln!(out, "{line}"),
+                None => buf.push_str(&line),
             }
-            .map_err(|source| AnnotateError::Io { line: 0, source })?;
+            buf.push('\n');
+            out.write_all(buf.as_bytes())
+                .map_err(|source| AnnotateError::Io { line: 0, source })?;
         }
         Ok(())
     };

@@ -98,6 +98,7 @@ pub struct BcsqEngine<'db> {
     prev_pos: u32,
     nsamples: usize,
     warnings: Vec<String>,
+    scratch_cds: Vec<(usize, usize)>,
 }
 
 struct Info<'a> {
@@ -135,6 +136,7 @@ impl<'db> BcsqEngine<'db> {
             prev_pos: 0,
             nsamples: 0,
             warnings: Vec::new(),
+            scratch_cds: Vec::new(),
         }
     }
 
@@ -354,14 +356,15 @@ impl<'db> BcsqEngine<'db> {
 
     fn test_cds(&mut self, site: &Site, id: u64, pos0: u32) -> Result<bool, BcsqError> {
         let rlen = site.ref_allele.len() as u32;
-        let hits: Vec<(usize, usize)> = self
-            .model
-            .cds
-            .overlap(pos0, pos0 + rlen)
-            .map(|x| x.2)
-            .collect();
+        let mut hits = std::mem::take(&mut self.scratch_cds);
+        hits.clear();
+        hits.extend(self.model.cds.overlap(pos0, pos0 + rlen).map(|x| x.2));
+        if hits.is_empty() {
+            self.scratch_cds = hits;
+            return Ok(false);
+        }
         let mut ret = false;
-        for (slot, ci) in hits {
+        for &(slot, ci) in &hits {
             let tr = &self.model.txs[slot];
             if !tr.coding {
                 continue;
@@ -454,6 +457,7 @@ impl<'db> BcsqEngine<'db> {
                 }
             }
         }
+        self.scratch_cds = hits;
         Ok(ret)
     }
 
