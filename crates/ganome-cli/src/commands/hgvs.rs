@@ -93,6 +93,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn normalises_against_the_mutalyzer_references() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/hgvs/mutalyzer/references");
+        let mut refs = DirectoryReferences::new(dir);
+        let line = normalize_one("NG_012337.1(SDHD_v001):c.274G>T", &mut refs);
+        assert_eq!(
+            line,
+            "{\"input\":\"NG_012337.1(SDHD_v001):c.274G>T\",\
+             \"normalized\":\"NG_012337.1(NM_003002.2):c.274G>T\",\
+             \"genomic\":\"NG_012337.1:g.7125G>T\",\
+             \"protein\":\"NG_012337.1(NP_002993.1):p.(Asp92Tyr)\",\"error\":null}"
+        );
+    }
+
+    #[test]
     fn invalid_description_reports_the_offending_byte() {
         let mut refs = DirectoryReferences::new("/nonexistent");
         let line = normalize_one("NM_000143.3:c.45deluinsATC", &mut refs);
