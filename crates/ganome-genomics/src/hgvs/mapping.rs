@@ -142,21 +142,19 @@ impl ReferenceTranscript {
         } else {
             Offset::Known(off)
         };
-        if coding {
-            if let Some((cs, ce)) = self.cds_span_n() {
-                let (base, after) = if n < cs {
-                    (n - cs, false)
-                } else if n > ce {
-                    (n - ce, true)
-                } else {
-                    (n - cs + 1, false)
-                };
-                return Position {
-                    base: Some(base),
-                    after_cds_end: after,
-                    offset,
-                };
-            }
+        if coding && let Some((cs, ce)) = self.cds_span_n() {
+            let (base, after) = if n < cs {
+                (n - cs, false)
+            } else if n > ce {
+                (n - ce, true)
+            } else {
+                (n - cs + 1, false)
+            };
+            return Position {
+                base: Some(base),
+                after_cds_end: after,
+                offset,
+            };
         }
         // Outside a non-coding transcript mutalyzer counts from its first or last
         // base (`n.1-20`, `n.616+3443`) rather than continuing the numbering.

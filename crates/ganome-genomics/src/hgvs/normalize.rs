@@ -410,10 +410,10 @@ fn pick_transcript<'a>(
             });
     }
     // An LRG accession written `LRG_1t1` carries its transcript in the name.
-    if let Some((_, t)) = split_lrg(&spec.accession).1.map(|t| ((), t)) {
-        if let Some(tr) = r.transcript(t) {
-            return Ok(Some(tr));
-        }
+    if let Some((_, t)) = split_lrg(&spec.accession).1.map(|t| ((), t))
+        && let Some(tr) = r.transcript(t)
+    {
+        return Ok(Some(tr));
     }
     // A transcript accession (Ensembl ENST…) names its own transcript on a genomic slice.
     if let Some(tr) = r.transcript(&spec.accession) {
@@ -433,10 +433,10 @@ fn pick_transcript<'a>(
 
 /// Splits `LRG_1t1` into the record `LRG_1` and the transcript `t1`.
 fn split_lrg(accession: &str) -> (&str, Option<&str>) {
-    if let Some(rest) = accession.strip_prefix("LRG_") {
-        if let Some(i) = rest.find('t') {
-            return (&accession[..4 + i], Some(&rest[i..]));
-        }
+    if let Some(rest) = accession.strip_prefix("LRG_")
+        && let Some(i) = rest.find('t')
+    {
+        return (&accession[..4 + i], Some(&rest[i..]));
     }
     (accession, None)
 }
@@ -538,7 +538,8 @@ fn to_ref_edit(
             if unit.is_empty() {
                 return Err(NormalizeError::Unsupported("empty repeat unit".to_owned()));
             }
-            if here.len() % unit.len() != 0 || here.chunks(unit.len()).any(|c| c != unit.as_slice())
+            if !here.len().is_multiple_of(unit.len())
+                || here.chunks(unit.len()).any(|c| c != unit.as_slice())
             {
                 return Err(NormalizeError::SequenceMismatch {
                     position: v.location.to_string(),
@@ -648,7 +649,7 @@ fn shift(seq: &[u8], e: &RefEdit, towards_end: bool) -> RefEdit {
 /// Smallest unit `u` with `s == u^k`.
 fn period(s: &[u8]) -> usize {
     (1..=s.len())
-        .find(|&p| s.len() % p == 0 && s.chunks(p).all(|c| c == &s[..p]))
+        .find(|&p| s.len().is_multiple_of(p) && s.chunks(p).all(|c| c == &s[..p]))
         .unwrap_or(s.len())
 }
 
@@ -705,10 +706,11 @@ fn nearby_copy(seq: &[u8], s: usize, e: usize, ins: &[u8]) -> Option<(usize, usi
         } else {
             None
         };
-        if let Some(inv) = hit {
-            if distance(a) <= n && best.is_none_or(|(b, _, _)| distance(a) < distance(b)) {
-                best = Some((a, a + n, inv));
-            }
+        if let Some(inv) = hit
+            && distance(a) <= n
+            && best.is_none_or(|(b, _, _)| distance(a) < distance(b))
+        {
+            best = Some((a, a + n, inv));
         }
     }
     best

@@ -302,10 +302,10 @@ impl<'a> Parser<'a> {
         // `(1_10)A>C` is an uncertain range; `(5G>U)` is a predicted variant.
         if self.peek() == Some(b'(') {
             let save = self.i;
-            if let Ok(v) = self.nucleotide_variant_inner(system) {
-                if !matches!(self.peek(), Some(b')')) {
-                    return Ok(v);
-                }
+            if let Ok(v) = self.nucleotide_variant_inner(system)
+                && !matches!(self.peek(), Some(b')'))
+            {
+                return Ok(v);
             }
             self.i = save + 1;
             let mut v = self.nucleotide_variant_inner(system)?;
@@ -392,29 +392,27 @@ impl<'a> Parser<'a> {
         })?;
         let base = Some(if negative { -n } else { n });
         let mut offset = Offset::None;
-        if transcript {
-            if let Some(sign @ (b'+' | b'-')) = self.peek() {
-                // `-` followed by a digit or `?` is an offset; otherwise leave it alone.
-                match self.peek_at(1) {
-                    Some(b'?') => {
-                        self.i += 2;
-                        offset = Offset::Unknown {
-                            downstream: sign == b'+',
-                        };
-                    }
-                    Some(c) if c.is_ascii_digit() => {
-                        self.i += 1;
-                        let start = self.i;
-                        let o = self.number()?;
-                        let o = i64::try_from(o).map_err(|_| ParseError {
-                            position: start,
-                            expected: "a smaller offset".to_owned(),
-                            found: None,
-                        })?;
-                        offset = Offset::Known(if sign == b'+' { o } else { -o });
-                    }
-                    _ => return Err(self.error("an offset after the sign")),
+        if transcript && let Some(sign @ (b'+' | b'-')) = self.peek() {
+            // `-` followed by a digit or `?` is an offset; otherwise leave it alone.
+            match self.peek_at(1) {
+                Some(b'?') => {
+                    self.i += 2;
+                    offset = Offset::Unknown {
+                        downstream: sign == b'+',
+                    };
                 }
+                Some(c) if c.is_ascii_digit() => {
+                    self.i += 1;
+                    let start = self.i;
+                    let o = self.number()?;
+                    let o = i64::try_from(o).map_err(|_| ParseError {
+                        position: start,
+                        expected: "a smaller offset".to_owned(),
+                        found: None,
+                    })?;
+                    offset = Offset::Known(if sign == b'+' { o } else { -o });
+                }
+                _ => return Err(self.error("an offset after the sign")),
             }
         }
         Ok(Position {
@@ -607,13 +605,13 @@ impl<'a> Parser<'a> {
                 let save = self.i;
                 let location = self.location(system)?;
                 let inverted = self.eat_str("inv");
-                if let (Location::Point(Point::Exact(p)), false) = (&location, inverted) {
-                    if p.offset == Offset::None && !p.after_cds_end {
-                        if let Some(n) = p.base.filter(|n| *n > 0) {
-                            let _ = save;
-                            return Ok(InsertedPart::Length(n.unsigned_abs()));
-                        }
-                    }
+                if let (Location::Point(Point::Exact(p)), false) = (&location, inverted)
+                    && p.offset == Offset::None
+                    && !p.after_cds_end
+                    && let Some(n) = p.base.filter(|n| *n > 0)
+                {
+                    let _ = save;
+                    return Ok(InsertedPart::Length(n.unsigned_abs()));
                 }
                 Ok(InsertedPart::Range { location, inverted })
             }
@@ -671,11 +669,11 @@ impl<'a> Parser<'a> {
 
     /// One amino acid: three-letter code first, then one-letter.
     fn amino_acid(&mut self) -> Option<u8> {
-        if let Some(three) = self.text.get(self.i..self.i + 3) {
-            if let Some(a) = one_letter(three) {
-                self.i += 3;
-                return Some(a);
-            }
+        if let Some(three) = self.text.get(self.i..self.i + 3)
+            && let Some(a) = one_letter(three)
+        {
+            self.i += 3;
+            return Some(a);
         }
         let c = self.peek()?;
         if c == b'*' || (c.is_ascii_uppercase() && b"JO".iter().all(|x| *x != c)) {

@@ -286,14 +286,13 @@ impl Reference {
         if let Some(t) = self.transcripts.iter().find(|t| t.id == selector) {
             return Some(t);
         }
-        if !selector.contains('.') {
-            if let Some(t) = self
+        if !selector.contains('.')
+            && let Some(t) = self
                 .transcripts
                 .iter()
                 .find(|t| unversioned(&t.id) == selector)
-            {
-                return Some(t);
-            }
+        {
+            return Some(t);
         }
         let gene = selector
             .rsplit_once("_v")
@@ -452,10 +451,10 @@ fn parse_gff3(path: &Path, text: &str) -> Result<GffModel, ReferenceError> {
                 let mut id = get("transcript_id")
                     .or_else(|| get("Name"))
                     .unwrap_or_else(|| key.clone());
-                if !id.contains('.') {
-                    if let Some(v) = get("version") {
-                        id = format!("{id}.{v}");
-                    }
+                if !id.contains('.')
+                    && let Some(v) = get("version")
+                {
+                    id = format!("{id}.{v}");
                 }
                 transcripts.push(GffTranscript {
                     key,
