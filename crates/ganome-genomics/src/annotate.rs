@@ -158,7 +158,8 @@ pub fn write_with_info(out: &mut String, line: &str, key: &str, value: &str) {
     let mut first = true;
     if info != "." && !info.is_empty() {
         for p in info.split(';') {
-            let is_key = p == key || (p.len() > key.len() && p.starts_with(key) && p.as_bytes()[key.len()] == b'=');
+            let is_key = p == key
+                || (p.len() > key.len() && p.starts_with(key) && p.as_bytes()[key.len()] == b'=');
             if is_key {
                 continue;
             }
@@ -342,7 +343,10 @@ mod tests {
     #[test]
     fn parses_sites() {
         let g = parse_genotypes("1\t5\t.\tA\tC\t.\t.\t.\tGT:DP\t0|1:3\t1\t./.");
-        assert_eq!(g, vec![vec![Some(0), Some(1)], vec![Some(1)], vec![None, None]]);
+        assert_eq!(
+            g,
+            vec![vec![Some(0), Some(1)], vec![Some(1)], vec![None, None]]
+        );
         let s = parse_site("chr1\t10\t.\tac\tA,<DEL>\t.\t.\t.", 3).unwrap();
         assert_eq!(s.ref_allele, b"AC");
         assert_eq!(s.alts[1], b"<DEL>");

@@ -325,7 +325,11 @@ impl<'db> BcsqEngine<'db> {
                 tref.extend(std::iter::repeat_n(b'N', (-start) as usize));
             }
             tref.extend(self.db.fetch(&chrom, start.max(0) as u64, end));
-            let nhap = if self.nsamples == 0 { 1 } else { 2 * self.nsamples };
+            let nhap = if self.nsamples == 0 {
+                1
+            } else {
+                2 * self.nsamples
+            };
             self.active[slot] = Some(ActiveTx::new(slot, tr, tref, nhap));
             self.active_slots.push(slot);
         }
@@ -394,10 +398,11 @@ impl<'db> BcsqEngine<'db> {
                         continue;
                     }
                     for (ih, a) in gt.iter().enumerate() {
-                        if let Some(a) = *a {
-                            if a > 0 && (a as usize) <= site.alts.len() {
-                                haps.push((2 * s + ih, a as usize));
-                            }
+                        if let Some(a) = *a
+                            && a > 0
+                            && (a as usize) <= site.alts.len()
+                        {
+                            haps.push((2 * s + ih, a as usize));
                         }
                     }
                 }

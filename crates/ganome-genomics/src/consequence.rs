@@ -270,7 +270,11 @@ pub fn hgvs_pos(t: &Transcript, g: u32) -> String {
     let (Some(f), Some(l)) = (ex.first().copied(), ex.last().copied()) else {
         return String::new();
     };
-    let (s5, e3) = if fwd { (f.start, l.end) } else { (f.end, l.start) };
+    let (s5, e3) = if fwd {
+        (f.start, l.end)
+    } else {
+        (f.end, l.start)
+    };
     let upstream = if fwd { g < s5 } else { g > s5 };
     let len = t.tx_len();
     if upstream {
@@ -572,8 +576,7 @@ fn annotate_on(
             }
             let region = |x: u32, y: u32| ov(x, y) || (is_ins && gs >= x && ge <= y);
             // 3 exonic + 8 intronic bases at each end (donor/acceptor reported instead when hit)
-            let near =
-                region(il.saturating_sub(3), il + 7) || region(ih.saturating_sub(7), ih + 3);
+            let near = region(il.saturating_sub(3), il + 7) || region(ih.saturating_sub(7), ih + 3);
             if near
                 && !csq.contains(&"splice_donor_variant")
                 && !csq.contains(&"splice_acceptor_variant")
@@ -772,7 +775,7 @@ fn coding_effect(
     if let Some(k) = alt_p.iter().position(|&x| x == b'*') {
         alt_p.truncate(k + 1);
     }
-    if cds.len() % 3 != 0 {
+    if !cds.len().is_multiple_of(3) {
         csq.push("incomplete_terminal_codon_variant");
     }
     if frameshift {
@@ -852,10 +855,21 @@ mod tests {
             start: 10,
             end: 60,
             biotype: Biotype::protein_coding(),
-            exons: vec![Interval { start: 10, end: 20 }, Interval { start: 41, end: 60 }],
+            exons: vec![
+                Interval { start: 10, end: 20 },
+                Interval { start: 41, end: 60 },
+            ],
             cds: vec![
-                CdsSegment { start: 15, end: 20, phase: Some(0) },
-                CdsSegment { start: 41, end: 52, phase: Some(0) },
+                CdsSegment {
+                    start: 15,
+                    end: 20,
+                    phase: Some(0),
+                },
+                CdsSegment {
+                    start: 41,
+                    end: 52,
+                    phase: Some(0),
+                },
             ],
             utrs: vec![],
             protein_id: None,

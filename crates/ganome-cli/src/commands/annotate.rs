@@ -37,10 +37,17 @@ pub struct AnnotateArgs {
     /// Do not show a progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Findings-report options (`--out DIR` and friends; see `commands/report.rs`).
+    #[command(flatten)]
+    pub report: super::report::ReportArgs,
 }
 
 /// Runs `ganome annotate`.
 pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
+    // Findings report (owned by the report engineer): delegate when --out is given.
+    if args.report.out.is_some() {
+        return super::report::run(&args);
+    }
     let db = match (&args.txdb, &args.gff, &args.fasta) {
         (Some(t), _, _) => TranscriptDb::read(t)?,
         (None, Some(g), Some(f)) => TranscriptDb::from_gff_fasta(g, f)?,

@@ -186,26 +186,26 @@ pub(crate) fn format(
     if t & CSQ_START_STOP != 0 && t & CSQ_MISSENSE_VARIANT != 0 {
         t &= !CSQ_MISSENSE_VARIANT;
     }
-    if t & CSQ_PRINTED_UPSTREAM != 0 {
-        if let Some(p) = c.ref_pos {
-            out.push('@');
-            out.push_str(&p.to_string());
-            return;
-        }
+    if t & CSQ_PRINTED_UPSTREAM != 0
+        && let Some(p) = c.ref_pos
+    {
+        out.push('@');
+        out.push_str(&p.to_string());
+        return;
     }
     if t & CSQ_UPSTREAM_STOP != 0 {
         out.push('*');
     }
     let mut has = false;
     for (i, name) in CSQ_NAMES.iter().enumerate().skip(1) {
-        if let Some(name) = name {
-            if t & (1 << i) != 0 {
-                if has {
-                    out.push('&');
-                }
-                out.push_str(name);
-                has = true;
+        if let Some(name) = name
+            && t & (1 << i) != 0
+        {
+            if has {
+                out.push('&');
             }
+            out.push_str(name);
+            has = true;
         }
     }
     if nmd && t & (CSQ_PRN_TSCRIPT) != 0 {

@@ -130,11 +130,11 @@ impl BTx {
             );
         }
         let mut len: u32 = cds.iter().map(|c| c.1).sum();
-        if len % 3 != 0 {
+        if !len.is_multiple_of(3) {
             b.trim3 = true;
             if b.fwd {
                 let mut i = n as isize - 1;
-                while i >= 0 && len % 3 != 0 {
+                while i >= 0 && !len.is_multiple_of(3) {
                     let c = &mut cds[i as usize];
                     let d = c.1.min(len % 3);
                     c.1 -= d;
@@ -143,7 +143,7 @@ impl BTx {
                 }
             } else {
                 let mut i = 0;
-                while i < n && len % 3 != 0 {
+                while i < n && !len.is_multiple_of(3) {
                     let c = &mut cds[i];
                     let d = c.1.min(len % 3);
                     c.1 -= d;

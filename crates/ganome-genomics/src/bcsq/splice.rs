@@ -270,10 +270,10 @@ impl<'a> Splice<'a> {
         };
         if in_region && self.ref_end > ex_end + ND {
             self.csq |= CSQ_SPLICE_REGION;
-            if let (Some(r), Some(a)) = (&r, &a) {
-                if strn_eq(r, a, NR as usize) {
-                    self.csq |= CSQ_SYNONYMOUS_VARIANT;
-                }
+            if let (Some(r), Some(a)) = (&r, &a)
+                && strn_eq(r, a, NR as usize)
+            {
+                self.csq |= CSQ_SYNONYMOUS_VARIANT;
             }
         }
         let in_donor = if inclusive_beg {
@@ -288,10 +288,10 @@ impl<'a> Splice<'a> {
             if self.check_acceptor && !self.tr.fwd {
                 self.csq |= CSQ_SPLICE_ACCEPTOR;
             }
-            if let (Some(r), Some(a)) = (&r, &a) {
-                if strn_eq(r, a, ND as usize) {
-                    self.csq |= CSQ_SYNONYMOUS_VARIANT;
-                }
+            if let (Some(r), Some(a)) = (&r, &a)
+                && strn_eq(r, a, ND as usize)
+            {
+                self.csq |= CSQ_SYNONYMOUS_VARIANT;
             }
         }
     }
@@ -311,10 +311,10 @@ impl<'a> Splice<'a> {
         };
         if in_region && self.ref_beg < usub(ex_beg, ND) {
             self.csq |= CSQ_SPLICE_REGION;
-            if let (Some(r), Some(a)) = (&r, &a) {
-                if strn_eq(r, a, NR as usize) {
-                    self.csq |= CSQ_SYNONYMOUS_VARIANT;
-                }
+            if let (Some(r), Some(a)) = (&r, &a)
+                && strn_eq(r, a, NR as usize)
+            {
+                self.csq |= CSQ_SYNONYMOUS_VARIANT;
             }
         }
         let donor_lo = usub(ex_beg, ND);

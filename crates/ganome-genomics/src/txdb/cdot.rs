@@ -18,15 +18,15 @@ use crate::transcript::{Biotype, CdsSegment, Interval, Strand, Transcript};
 
 /// `NC_000007.14` → `chr7` (GRCh37/38 primary assembly accessions); other names unchanged.
 pub fn refseq_contig_to_chrom(contig: &str) -> String {
-    if let Some(rest) = contig.strip_prefix("NC_0000") {
-        if let Some(num) = rest.split('.').next().and_then(|n| n.parse::<u32>().ok()) {
-            return match num {
-                23 => "chrX".into(),
-                24 => "chrY".into(),
-                n if (1..=22).contains(&n) => format!("chr{n}"),
-                _ => contig.into(),
-            };
-        }
+    if let Some(rest) = contig.strip_prefix("NC_0000")
+        && let Some(num) = rest.split('.').next().and_then(|n| n.parse::<u32>().ok())
+    {
+        return match num {
+            23 => "chrX".into(),
+            24 => "chrY".into(),
+            n if (1..=22).contains(&n) => format!("chr{n}"),
+            _ => contig.into(),
+        };
     }
     if contig.starts_with("NC_012920") {
         return "chrM".into();
@@ -146,10 +146,10 @@ pub fn read_cdot(
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
-            if let Some(b) = build {
-                if t.get("assembly").and_then(Value::as_str) != Some(b) {
-                    continue;
-                }
+            if let Some(b) = build
+                && t.get("assembly").and_then(Value::as_str) != Some(b)
+            {
+                continue;
             }
             let mut exons = Vec::new();
             for e in t

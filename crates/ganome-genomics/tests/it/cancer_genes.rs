@@ -169,7 +169,10 @@ fn annotate_formats_tsv_json_vcf() {
         .lines()
         .find(|l| l.contains("NM_005228.3:c.2573T>G"))
         .expect("EGFR row");
-    assert!(row.contains("missense_variant") && row.contains("p.L858R"), "{row}");
+    assert!(
+        row.contains("missense_variant") && row.contains("p.L858R"),
+        "{row}"
+    );
     let json = run(OutputFormat::Json);
     let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
     assert_eq!(first["gene"], "EGFR");
