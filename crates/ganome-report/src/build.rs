@@ -154,7 +154,8 @@ fn origin_of(v: &Variant, tumor_only: bool) -> Origin {
 }
 
 fn exon_number(exon: Option<&str>) -> Option<u32> {
-    exon.and_then(|e| e.split('/').next()).and_then(|n| n.parse().ok())
+    exon.and_then(|e| e.split('/').next())
+        .and_then(|n| n.parse().ok())
 }
 
 fn level(l: &ganome_knowledge::LevelAssignment) -> Level {
@@ -215,7 +216,11 @@ fn is_truncating(consequences: &[String]) -> bool {
 
 /// Builds the report. Pure and deterministic: the same inputs and references give the same
 /// value (and so the same bytes from every renderer).
-pub fn build_report(case: &CaseInput, inputs: &ReportInputs, ctx: ReportContext<'_>) -> FindingsReport {
+pub fn build_report(
+    case: &CaseInput,
+    inputs: &ReportInputs,
+    ctx: ReportContext<'_>,
+) -> FindingsReport {
     let mut warnings = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut not_reported = 0usize;
@@ -243,7 +248,10 @@ pub fn build_report(case: &CaseInput, inputs: &ReportInputs, ctx: ReportContext<
         pending.push(Pending {
             gene: ann.gene.clone(),
             kind: kind.into(),
-            genomic: Some(format!("{}:{} {}>{}", v.chrom, v.pos, v.ref_allele, v.alt_allele)),
+            genomic: Some(format!(
+                "{}:{} {}>{}",
+                v.chrom, v.pos, v.ref_allele, v.alt_allele
+            )),
             ann: Some(ann),
             vaf: v.tumor.as_ref().and_then(|t| t.vaf),
             depth: v.tumor.as_ref().and_then(|t| t.depth),
@@ -378,7 +386,11 @@ pub fn build_report(case: &CaseInput, inputs: &ReportInputs, ctx: ReportContext<
         }
     }
     for list in [&mut trials.domestic, &mut trials.overseas] {
-        list.sort_by(|a, b| b.recruiting.cmp(&a.recruiting).then_with(|| a.id.cmp(&b.id)));
+        list.sort_by(|a, b| {
+            b.recruiting
+                .cmp(&a.recruiting)
+                .then_with(|| a.id.cmp(&b.id))
+        });
     }
 
     // Alterations.
@@ -460,7 +472,11 @@ pub fn build_report(case: &CaseInput, inputs: &ReportInputs, ctx: ReportContext<
             not_reported += 1;
         }
     }
-    let rank = |f: &AlterationFinding| f.best_level.as_ref().map_or(usize::MAX, |l| rules.rank(&l.ed2));
+    let rank = |f: &AlterationFinding| {
+        f.best_level
+            .as_ref()
+            .map_or(usize::MAX, |l| rules.rank(&l.ed2))
+    };
     alterations.sort_by(|a, b| {
         rank(a)
             .cmp(&rank(b))
@@ -674,7 +690,9 @@ fn tmb_reading(v: f64, case: &CaseInput) -> Message {
             ja.push_str(&format!(" {s:.2} Mbのパネル（{}）。", case.panel));
         }
         None => {
-            en.push_str(" Panel size not given: values from different panels are not directly comparable.");
+            en.push_str(
+                " Panel size not given: values from different panels are not directly comparable.",
+            );
             ja.push_str(" パネルサイズ不明：パネル間で値は直接比較できません。");
         }
     }
@@ -682,5 +700,13 @@ fn tmb_reading(v: f64, case: &CaseInput) -> Message {
         en.push_str(" Tumour content below 30%: the TMB is likely underestimated.");
         ja.push_str(" 腫瘍細胞含有率30%未満：TMBは過小評価の可能性があります。");
     }
-    Message::new(if v >= TMB_HIGH { "tmb_high" } else { "tmb_not_high" }, en, ja)
+    Message::new(
+        if v >= TMB_HIGH {
+            "tmb_high"
+        } else {
+            "tmb_not_high"
+        },
+        en,
+        ja,
+    )
 }

@@ -145,7 +145,10 @@ impl GermlineGuidance {
         let mut g: Self = toml::from_str(text).map_err(|e| fmt(e.to_string()))?;
         for t in &g.threshold {
             if !g.sources.contains_key(&t.source) {
-                return Err(fmt(format!("threshold {}: unknown source {:?}", t.id, t.source)));
+                return Err(fmt(format!(
+                    "threshold {}: unknown source {:?}",
+                    t.id, t.source
+                )));
             }
             if !(0.0..=1.0).contains(&t.vaf_min) {
                 return Err(fmt(format!("threshold {}: vaf_min not in 0–1", t.id)));
@@ -195,7 +198,11 @@ impl GermlineGuidance {
         if vaf + 1e-9 < t.vaf_min {
             return None;
         }
-        let title = |k: &str| self.sources.get(k).map_or(k, |s| s.title.as_str());
+        let title = |k: &str| {
+            self.sources
+                .get(k)
+                .map_or_else(|| k.to_owned(), |s| s.title.clone())
+        };
         Some(ScreenHit {
             rule: t.id.clone(),
             threshold: t.vaf_min,
@@ -271,11 +278,20 @@ mod tests {
     #[test]
     fn thresholds_from_the_shipped_file() {
         let g = GermlineGuidance::shipped().unwrap();
-        assert_eq!(g.screen(&v("BRCA2", 0.12, false), false).unwrap().rule, "BRCA-VAF10");
+        assert_eq!(
+            g.screen(&v("BRCA2", 0.12, false), false).unwrap().rule,
+            "BRCA-VAF10"
+        );
         assert!(g.screen(&v("BRCA2", 0.08, true), false).is_none());
         assert!(g.screen(&v("TP53", 0.25, true), false).is_none());
-        assert_eq!(g.screen(&v("TP53", 0.31, true), false).unwrap().rule, "SNV-VAF30");
-        assert_eq!(g.screen(&v("TP53", 0.21, false), false).unwrap().rule, "INDEL-VAF20");
+        assert_eq!(
+            g.screen(&v("TP53", 0.31, true), false).unwrap().rule,
+            "SNV-VAF30"
+        );
+        assert_eq!(
+            g.screen(&v("TP53", 0.21, false), false).unwrap().rule,
+            "INDEL-VAF20"
+        );
         assert!(g.screen(&v("MLH1", 0.5, true), false).is_none());
         assert!(g.screen(&v("MLH1", 0.5, true), true).is_some());
         assert!(g.screen(&v("KRAS", 0.5, true), true).is_none());
@@ -298,7 +314,10 @@ mod tests {
 
     #[test]
     fn referral_honours_the_wish() {
-        assert_eq!(referral(true, GermlineDisclosure::Disclose).decision, "refer");
+        assert_eq!(
+            referral(true, GermlineDisclosure::Disclose).decision,
+            "refer"
+        );
         assert_eq!(
             referral(true, GermlineDisclosure::DoNotDisclose).decision,
             "withheld_by_preference"

@@ -48,7 +48,9 @@ fn component(code: Value, value_key: &str, value: Value) -> Value {
 }
 
 fn categories(biomarker: bool) -> Value {
-    let mut c = vec![json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]})];
+    let mut c = vec![
+        json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}),
+    ];
     if biomarker {
         c.push(json!({"coding": [{"system": TBD, "code": "biomarker-category"}]}));
     }
@@ -65,7 +67,10 @@ impl Ctx<'_> {
     fn base(&self, profile: &str, code: Value, biomarker: bool) -> serde_json::Map<String, Value> {
         let mut m = serde_json::Map::new();
         m.insert("resourceType".into(), json!("Observation"));
-        m.insert("meta".into(), json!({"profile": [format!("{IG}{profile}")]}));
+        m.insert(
+            "meta".into(),
+            json!({"profile": [format!("{IG}{profile}")]}),
+        );
         m.insert("status".into(), json!("final"));
         m.insert("category".into(), categories(biomarker));
         m.insert("code".into(), code);
@@ -108,34 +113,42 @@ impl Ctx<'_> {
                 json!({"text": t}),
             ));
         }
-        if let Some(g) = &a.genomic {
-            if let Some((pos, change)) = g.split_once(' ') {
-                if let Some((r, alt)) = change.split_once('>') {
-                    let start: Option<u64> = pos.rsplit(':').next().and_then(|p| p.parse().ok());
-                    comps.push(component(
-                        cc(LOINC, "92822-6", "Genomic coordinate system [Type]"),
-                        "valueCodeableConcept",
-                        cc(LOINC, "LA30102-0", "1-based character counting"),
-                    ));
-                    if let Some(s) = start {
-                        comps.push(component(
-                            cc(LOINC, "81254-5", "Genomic allele start-end"),
-                            "valueRange",
-                            json!({"low": {"value": s}, "high": {"value": s + r.len() as u64 - 1}}),
-                        ));
-                    }
-                    comps.push(component(
-                        cc(LOINC, "69547-8", "Genomic ref allele [ID]"),
-                        "valueString",
-                        json!(r),
-                    ));
-                    comps.push(component(
-                        cc(LOINC, "69551-0", "Genomic alt allele [ID]"),
-                        "valueString",
-                        json!(alt),
-                    ));
-                }
+        if let Some(p) = a.hgvs_p.as_ref().filter(|p| p.contains(':')) {
+            comps.push(component(
+                cc(LOINC, "48005-3", "Amino acid change (pHGVS)"),
+                "valueCodeableConcept",
+                json!({"coding": [{"system": "http://varnomen.hgvs.org", "code": p, "display": p}]}),
+            ));
+        }
+        if let Some((pos, (r, alt))) = a
+            .genomic
+            .as_deref()
+            .and_then(|g| g.split_once(' '))
+            .and_then(|(pos, change)| change.split_once('>').map(|x| (pos, x)))
+        {
+            let start: Option<u64> = pos.rsplit(':').next().and_then(|p| p.parse().ok());
+            comps.push(component(
+                cc(LOINC, "92822-6", "Genomic coordinate system [Type]"),
+                "valueCodeableConcept",
+                cc(LOINC, "LA30102-0", "1-based character counting"),
+            ));
+            if let Some(s) = start {
+                comps.push(component(
+                    cc(LOINC, "81254-5", "Genomic allele start-end"),
+                    "valueRange",
+                    json!({"low": {"value": s}, "high": {"value": s + r.len() as u64 - 1}}),
+                ));
             }
+            comps.push(component(
+                cc(LOINC, "69547-8", "Genomic ref allele [ID]"),
+                "valueString",
+                json!(r),
+            ));
+            comps.push(component(
+                cc(LOINC, "69551-0", "Genomic alt allele [ID]"),
+                "valueString",
+                json!(alt),
+            ));
         }
         if a.kind == "fusion" {
             comps.push(component(
@@ -261,14 +274,22 @@ pub fn bundle(r: &FindingsReport) -> Value {
             json!({"coding": [{"system": "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/molecular-biomarker-ontology-cs", "code": "molgen", "display": "molecular sequence adjacent category"}]}))]));
         push(&mut entries, url.clone(), Value::Object(m));
         for (i, o) in t.therapies.iter().enumerate() {
-            push(&mut entries, uuid(id, &format!("tmb/{i}")), ctx.implication(o, &url));
+            push(
+                &mut entries,
+                uuid(id, &format!("tmb/{i}")),
+                ctx.implication(o, &url),
+            );
         }
     }
     if let Some(s) = &r.biomarkers.msi {
         let url = uuid(id, "msi");
         let mut m = ctx.base(
             "molecular-biomarker",
-            cc(LOINC, "81695-9", "Microsatellite instability [Interpretation] in Cancer specimen Qualitative"),
+            cc(
+                LOINC,
+                "81695-9",
+                "Microsatellite instability [Interpretation] in Cancer specimen Qualitative",
+            ),
             true,
         );
         let value = match s.status.as_str() {
@@ -281,14 +302,22 @@ pub fn bundle(r: &FindingsReport) -> Value {
             json!({"coding": [{"system": "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/molecular-biomarker-ontology-cs", "code": "molgen", "display": "molecular sequence adjacent category"}]}))]));
         push(&mut entries, url.clone(), Value::Object(m));
         for (i, o) in s.therapies.iter().enumerate() {
-            push(&mut entries, uuid(id, &format!("msi/{i}")), ctx.implication(o, &url));
+            push(
+                &mut entries,
+                uuid(id, &format!("msi/{i}")),
+                ctx.implication(o, &url),
+            );
         }
     }
     for a in r.alterations.iter().chain(&r.vus) {
         let url = uuid(id, &a.id);
         push(&mut entries, url.clone(), ctx.variant(a));
         for (i, o) in a.therapies.iter().enumerate() {
-            push(&mut entries, uuid(id, &format!("{}/{i}", a.id)), ctx.implication(o, &url));
+            push(
+                &mut entries,
+                uuid(id, &format!("{}/{i}", a.id)),
+                ctx.implication(o, &url),
+            );
         }
     }
     let mut conclusion = Vec::new();

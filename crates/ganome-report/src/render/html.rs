@@ -341,9 +341,7 @@ fn alteration_rows(list: &[AlterationFinding], l: &Labels, lang: Lang) -> Vec<Al
             let measure = match (a.kind.as_str(), a.copy_number) {
                 ("copy_number", Some(cn)) => format!("CN {cn}"),
                 ("copy_number", None) => "CN –".into(),
-                ("fusion", _) => a
-                    .depth
-                    .map_or_else(|| "–".into(), |d| format!("{d} reads")),
+                ("fusion", _) => a.depth.map_or_else(|| "–".into(), |d| format!("{d} reads")),
                 _ => format!(
                     "{} / {}",
                     pct(a.vaf),
@@ -421,7 +419,12 @@ impl<'a> ReportPage<'a> {
                 .qc
                 .mean_depth
                 .map_or_else(|| "–".into(), |d| format!("{d:.0}×")),
-            caveats: r.qc.caveats.iter().map(|c| c.text(lang).to_owned()).collect(),
+            caveats: r
+                .qc
+                .caveats
+                .iter()
+                .map(|c| c.text(lang).to_owned())
+                .collect(),
             tmb,
             msi,
             biomarker_therapies,

@@ -56,7 +56,11 @@ pub fn render(r: &FindingsReport) -> Result<Vec<u8>, XlsxError> {
     kv(ws, "knowledge_release", &r.provenance.knowledge_release)?;
     kv(ws, "transcript_db", &r.provenance.transcript_db)?;
     if let Some(t) = &r.biomarkers.tmb {
-        kv(ws, "tmb", &format!("{:.1} mut/Mb ({})", t.value, t.category))?;
+        kv(
+            ws,
+            "tmb",
+            &format!("{:.1} mut/Mb ({})", t.value, t.category),
+        )?;
     }
     if let Some(m) = &r.biomarkers.msi {
         kv(ws, "msi", &m.status)?;

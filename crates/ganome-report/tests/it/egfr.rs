@@ -8,7 +8,10 @@ use crate::{inputs_from_vcf, report};
 fn egfr_report() -> ganome_report::FindingsReport {
     let mut case = CaseInput::new("EGFR-L858R", "LUAD");
     case.report_date = Some("2026-11-20".into());
-    report(&case, &inputs_from_vcf("testdata/report/egfr_l858r.grch38.vcf"))
+    report(
+        &case,
+        &inputs_from_vcf("testdata/report/egfr_l858r.grch38.vcf"),
+    )
 }
 
 #[test]
@@ -19,8 +22,12 @@ fn osimertinib_is_level_a_with_its_reason() {
         .iter()
         .find(|a| a.gene == "EGFR")
         .expect("EGFR reported");
-    assert_eq!(a.hgvs_c.as_deref().map(|c| c.ends_with("c.2573T>G")), Some(true), "{a:?}");
-    assert_eq!(a.hgvs_p.as_deref(), Some("p.(Leu858Arg)"));
+    assert_eq!(
+        a.hgvs_c.as_deref().map(|c| c.ends_with("c.2573T>G")),
+        Some(true),
+        "{a:?}"
+    );
+    assert_eq!(a.hgvs_p.as_deref(), Some("NP_005219.2:p.(Leu858Arg)"));
     assert_eq!(a.vaf, Some(0.4), "80 of 200 reads");
     assert_eq!(a.oncogenicity, "oncogenic");
     let o = a
@@ -30,7 +37,10 @@ fn osimertinib_is_level_a_with_its_reason() {
         .expect("osimertinib option");
     assert_eq!(o.level.ed2, "A");
     assert!(!o.level.reason.is_empty() && !o.level.rule.is_empty());
-    assert!(o.approved_jp, "osimertinib is approved in Japan for EGFR L858R NSCLC");
+    assert!(
+        o.approved_jp,
+        "osimertinib is approved in Japan for EGFR L858R NSCLC"
+    );
     assert_eq!(a.best_level.as_ref().map(|l| l.ed2.as_str()), Some("A"));
     assert!(
         r.summary.options_by_level["A"]
@@ -53,7 +63,10 @@ fn html_in_both_languages_shows_it() {
         .find(|t| t.drug.eq_ignore_ascii_case("osimertinib"))
         .map(|t| t.level.reason.clone())
         .expect("option");
-    for (lang, heading) in [(Lang::Ja, "検出された遺伝子異常"), (Lang::En, "Alterations")] {
+    for (lang, heading) in [
+        (Lang::Ja, "検出された遺伝子異常"),
+        (Lang::En, "Alterations"),
+    ] {
         let page = html::render(&r, lang).unwrap();
         assert!(page.contains(&format!("<html lang=\"{}\">", lang.code())));
         assert!(page.contains(heading), "{lang:?}");

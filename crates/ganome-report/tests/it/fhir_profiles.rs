@@ -64,7 +64,10 @@ impl Profiles {
                 continue;
             }
             for sd in chain {
-                let elems = sd["differential"]["element"].as_array().cloned().unwrap_or_default();
+                let elems = sd["differential"]["element"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 let by_id: BTreeMap<&str, &Value> = elems
                     .iter()
                     .filter_map(|e| e["id"].as_str().map(|i| (i, e)))
@@ -99,10 +102,10 @@ impl Profiles {
             if present < min {
                 errs.push(format!("{id}: {present} < min {min}"));
             }
-            if let Some(pat) = e.get("patternCodeableConcept") {
-                if !cc_matches(&res[key], pat) {
-                    errs.push(format!("{id}: pattern {pat} not met"));
-                }
+            if let Some(pat) = e.get("patternCodeableConcept")
+                && !cc_matches(&res[key], pat)
+            {
+                errs.push(format!("{id}: pattern {pat} not met"));
             }
             return;
         }
@@ -116,7 +119,9 @@ impl Profiles {
                 if let (Some(pat), true) = (e.get("patternCoding"), slice_min >= 1) {
                     let ok = res["category"].as_array().is_some_and(|cats| {
                         cats.iter().any(|c| {
-                            c["coding"].as_array().is_some_and(|cs| cs.iter().any(|x| coding_matches(x, pat)))
+                            c["coding"]
+                                .as_array()
+                                .is_some_and(|cs| cs.iter().any(|x| coding_matches(x, pat)))
                         })
                     });
                     if !ok {
@@ -139,28 +144,34 @@ impl Profiles {
             };
             let comps: Vec<&Value> = res["component"]
                 .as_array()
-                .map(|a| a.iter().filter(|c| cc_matches(&c["code"], code_pat)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter(|c| cc_matches(&c["code"], code_pat))
+                        .collect()
+                })
                 .unwrap_or_default();
             for c in comps {
                 if field == "value[x]" {
-                    let value = c
-                        .as_object()
-                        .and_then(|o| o.iter().find(|(k, _)| k.starts_with("value")).map(|(k, v)| (k.clone(), v)));
+                    let value = c.as_object().and_then(|o| {
+                        o.iter()
+                            .find(|(k, _)| k.starts_with("value"))
+                            .map(|(k, v)| (k.clone(), v))
+                    });
                     if value.is_none() && min >= 1 {
                         errs.push(format!("{id}: component without a value"));
                     }
                     if let (Some((_, v)), Some(b)) = (value, e.get("binding")) {
                         self.check_binding(id, v, b, errs);
                     }
-                } else if field == "value[x].system" {
-                    if let Some(pat) = e.get("patternUri") {
-                        let sys = c
-                            .as_object()
-                            .and_then(|o| o.iter().find(|(k, _)| k.starts_with("value")))
-                            .map(|(_, v)| &v["system"]);
-                        if sys != Some(pat) {
-                            errs.push(format!("{id}: system {sys:?} != {pat}"));
-                        }
+                } else if field == "value[x].system"
+                    && let Some(pat) = e.get("patternUri")
+                {
+                    let sys = c
+                        .as_object()
+                        .and_then(|o| o.iter().find(|(k, _)| k.starts_with("value")))
+                        .map(|(_, v)| &v["system"]);
+                    if sys != Some(pat) {
+                        errs.push(format!("{id}: system {sys:?} != {pat}"));
                     }
                 }
             }
@@ -178,7 +189,10 @@ impl Profiles {
             }
             return;
         };
-        let includes = vs["compose"]["include"].as_array().cloned().unwrap_or_default();
+        let includes = vs["compose"]["include"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let in_vs = |c: &Value| {
             includes.iter().any(|inc| {
                 inc["system"] == c["system"]
@@ -248,7 +262,10 @@ fn checker_accepts_the_ig_example_and_rejects_broken_copies() {
         }
     }
     let (_, errs) = check_bundle(&p, &broken);
-    assert!(errs.iter().any(|e| e.contains("Observation.code")), "{errs:#?}");
+    assert!(
+        errs.iter().any(|e| e.contains("Observation.code")),
+        "{errs:#?}"
+    );
     assert!(errs.iter().any(|e| e.contains("Observation.category")));
     assert!(errs.iter().any(|e| e.contains("derivedFrom")));
 }

@@ -10,7 +10,10 @@ fn case(tumor_only: bool, disclosure: GermlineDisclosure) -> ganome_report::Find
     c.tumor_only = tumor_only;
     c.disclosure = disclosure;
     c.tumor_content = Some(0.6);
-    report(&c, &inputs_from_vcf("testdata/report/brca2_truncating.grch38.vcf"))
+    report(
+        &c,
+        &inputs_from_vcf("testdata/report/brca2_truncating.grch38.vcf"),
+    )
 }
 
 #[test]
@@ -21,7 +24,10 @@ fn truncating_brca2_at_vaf_48_is_flagged_for_counselling() {
         .iter()
         .find(|a| a.gene == "BRCA2")
         .expect("BRCA2 reported");
-    assert!(a.consequence.iter().any(|c| c == "frameshift_variant"), "{a:?}");
+    assert!(
+        a.consequence.iter().any(|c| c == "frameshift_variant"),
+        "{a:?}"
+    );
     assert_eq!(a.vaf, Some(0.48));
     assert_eq!(a.origin, ganome_report::Origin::Unknown);
     assert!(r.germline.applies);

@@ -14,7 +14,9 @@ fn t001(sample: &str, tumor_type: &str) -> ganome_report::FindingsReport {
     let mut inputs = inputs_from_vcf(&format!("testdata/variants/{sample}.grch38.vcf.gz"));
     let cna = root().join("testdata/variants/T001-COAD.grch38.cna.tsv");
     let fus = root().join("testdata/variants/T001-COAD.grch38.fusions.tsv");
-    inputs.copy_numbers = read_copy_number(&cna, &Default::default()).expect("cna").calls;
+    inputs.copy_numbers = read_copy_number(&cna, &Default::default())
+        .expect("cna")
+        .calls;
     inputs.fusions = read_fusions(&fus).expect("fusions");
     inputs.biomarkers = Biomarkers {
         tmb: Some(Tmb {
@@ -43,13 +45,23 @@ fn t001_examples_give_six_files_and_valid_fhir() {
         let names: Vec<&str> = files.iter().map(|f| f.name).collect();
         assert_eq!(
             names,
-            ["report.json", "report.ja.html", "report.en.html", "report.fhir.json", "report.tsv", "report.xlsx"]
+            [
+                "report.json",
+                "report.ja.html",
+                "report.en.html",
+                "report.fhir.json",
+                "report.tsv",
+                "report.xlsx"
+            ]
         );
         assert!(files[5].bytes.starts_with(b"PK"), "xlsx is a zip");
         let tsv = String::from_utf8(files[4].bytes.clone()).unwrap();
         assert!(tsv.lines().count() > 1, "{sample}: TSV has rows");
         // The fusion EML4::ALK is actionable in any case.
-        assert!(r.alterations.iter().any(|a| a.gene == "EML4::ALK"), "{sample}");
+        assert!(
+            r.alterations.iter().any(|a| a.gene == "EML4::ALK"),
+            "{sample}"
+        );
         // Low tumour content caveat and the small-panel TMB reading.
         assert!(r.qc.caveats.iter().any(|c| c.code == "low_tumor_content"));
         let tmb = r.biomarkers.tmb.as_ref().expect("tmb");
