@@ -12,6 +12,7 @@
 mod case;
 mod consent;
 mod facility;
+mod panel;
 mod patient;
 mod role;
 mod text_enum;
@@ -21,6 +22,9 @@ mod validation;
 pub use case::{CaseState, SpecimenType, TestProduct};
 pub use consent::{ConsentItems, ConsentMethod, GermlineDisclosure};
 pub use facility::{FacilityKind, PREFECTURES, Prefecture};
+pub use panel::{
+    AccessRoute, JpEvidenceLevel, MeetingMode, PanelRole, RecistResponse, VitalStatus,
+};
 pub use patient::Sex;
 pub use role::Role;
 pub use text_enum::UnknownVariant;

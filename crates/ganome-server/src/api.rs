@@ -4,6 +4,8 @@ mod audit;
 mod cases;
 mod facilities;
 mod files;
+mod followup;
+mod panel;
 mod patients;
 mod session;
 mod users;
@@ -18,7 +20,7 @@ use crate::AppState;
 /// The OpenAPI document of `/api/v1`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Ganome API", description = "Cancer genomic medicine: facilities, patients, consent, cases, result files, audit."),
+    info(title = "Ganome API", description = "Cancer genomic medicine: facilities, patients, consent, cases, result files, expert panels, follow-up, audit."),
     paths(
         session::login, session::logout, session::me,
         facilities::list, facilities::get_one, facilities::upsert,
@@ -28,6 +30,11 @@ use crate::AppState;
         cases::register, cases::list, cases::get_one, cases::transition,
         files::upload, files::list, files::download,
         audit::list,
+        panel::create_meeting, panel::list_meetings, panel::get_meeting, panel::finalise_meeting,
+        panel::add_review, panel::list_reviews, panel::get_review, panel::sign_off,
+        followup::explain, followup::treat, followup::outcome, followup::clinical,
+        followup::fhir_recommendations, followup::list_treatments, followup::response,
+        followup::adverse_event,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes),
@@ -88,6 +95,36 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/api/v1/files/{id}", get(files::download))
         .route("/api/v1/audit", get(audit::list))
+        .route(
+            "/api/v1/panel/meetings",
+            get(panel::list_meetings).post(panel::create_meeting),
+        )
+        .route("/api/v1/panel/meetings/{id}", get(panel::get_meeting))
+        .route(
+            "/api/v1/panel/meetings/{id}/finalise",
+            post(panel::finalise_meeting),
+        )
+        .route(
+            "/api/v1/panel/meetings/{id}/reviews",
+            post(panel::add_review),
+        )
+        .route("/api/v1/panel/reviews", get(panel::list_reviews))
+        .route("/api/v1/panel/reviews/{id}", get(panel::get_review))
+        .route("/api/v1/panel/reviews/{id}/sign-off", post(panel::sign_off))
+        .route("/api/v1/cases/{id}/explanations", post(followup::explain))
+        .route("/api/v1/cases/{id}/treatments", post(followup::treat))
+        .route("/api/v1/cases/{id}/outcomes", post(followup::outcome))
+        .route("/api/v1/cases/{id}/clinical", get(followup::clinical))
+        .route(
+            "/api/v1/cases/{id}/fhir/recommendations",
+            get(followup::fhir_recommendations),
+        )
+        .route("/api/v1/treatments", get(followup::list_treatments))
+        .route("/api/v1/treatments/{id}/response", post(followup::response))
+        .route(
+            "/api/v1/treatments/{id}/adverse-events",
+            post(followup::adverse_event),
+        )
 }
 
 /// The `Idempotency-Key` header, if sent.

@@ -8,9 +8,18 @@
 //! | lab | — | ordered from this lab: read, mark results received | upload, read |
 //! | data-center administrator | read | all: read, issue findings | read |
 //! | curator, reviewer, researcher, auditor | — | — | — |
+//!
+//! The clinical workflow (panel meetings, reviews, explanations, treatments, outcomes):
+//!
+//! | who | meetings | reviews | explanation, treatment, outcome |
+//! |---|---|---|---|
+//! | clinician | — | of cases ordered by own facility: read | of cases ordered by own facility: record, read |
+//! | panel member / chair | own panel's: hold, finalise, read | cases referred to own panel: record; sign off (chair for live/video meetings, every attending member for 持ち回り) | of cases ordered by or referred to own facility: read |
+//! | data-center administrator | all: read | all: read | all: read |
+//! | anyone else (lab included) | — | — | — |
 
 use ganome_core::{CaseState, Role};
-use ganome_store::{Case, CaseScope, Patient};
+use ganome_store::{Case, CaseScope, Facility, PanelMeeting, Patient};
 
 use crate::Actor;
 
@@ -96,6 +105,68 @@ pub fn may_administer(actor: &Actor) -> bool {
 /// Whether the actor may read and verify the audit trail.
 pub fn may_audit(actor: &Actor) -> bool {
     matches!(actor.role, Role::Auditor | Role::Administrator)
+}
+
+/// Whether the actor may hold (create, finalise) a meeting of `facility`'s expert panel: a
+/// panel member or chair of that facility, which must be allowed to host a panel (core, hub,
+/// or certified cooperative hospital).
+pub fn may_hold_meeting(actor: &Actor, facility: &Facility) -> bool {
+    actor.role.is_panel()
+        && actor.facility_id == facility.id
+        && facility.kind.is_hospital()
+        && facility.may_host_panel
+}
+
+/// Whether the actor may read a meeting (its date, mode, attendees and agenda).
+pub fn may_read_meeting(actor: &Actor, meeting: &PanelMeeting) -> bool {
+    (actor.role.is_panel() && actor.facility_id == meeting.panel_facility_id)
+        || actor.is_data_center_admin()
+}
+
+/// Whether the actor may put `case` on `meeting`'s agenda and record its review: a panel
+/// member or chair of the panel the case was referred to at registration.
+pub fn may_review_case(actor: &Actor, meeting: &PanelMeeting, case: &Case) -> bool {
+    actor.role.is_panel()
+        && actor.facility_id == meeting.panel_facility_id
+        && case.panel_facility_id == meeting.panel_facility_id
+}
+
+/// Whether the actor may sign off a review of `case` at `meeting`: the meeting's chair for a
+/// live or video meeting; any attending member with an account for an asynchronous one.
+pub fn may_sign_off(actor: &Actor, meeting: &PanelMeeting, case: &Case) -> bool {
+    if case.panel_facility_id != meeting.panel_facility_id {
+        return false;
+    }
+    if meeting.mode.every_member_signs() {
+        meeting
+            .attendees
+            .iter()
+            .any(|a| a.user_id.as_deref() == Some(actor.user_id.as_str()))
+    } else {
+        actor.role == Role::PanelChair
+            && actor.facility_id == meeting.panel_facility_id
+            && meeting.chair_user_id.as_deref() == Some(actor.user_id.as_str())
+    }
+}
+
+/// The cases whose clinical records (reviews, treatments, outcomes) the actor may read:
+/// like [`case_scope`], but labs see none.
+pub fn clinical_scope(actor: &Actor) -> Option<CaseScope> {
+    match actor.role {
+        Role::Lab => None,
+        _ => case_scope(actor),
+    }
+}
+
+/// Whether the actor may read the clinical record of this case.
+pub fn may_read_clinical(actor: &Actor, case: &Case) -> bool {
+    actor.role != Role::Lab && may_read_case(actor, case)
+}
+
+/// Whether the actor may record the explanation, treatments and outcome of this case (a
+/// clinician of the ordering hospital).
+pub fn may_record_follow_up(actor: &Actor, case: &Case) -> bool {
+    actor.role == Role::Clinician && actor.facility_id == case.ordering_facility_id
 }
 
 #[cfg(test)]
@@ -205,5 +276,128 @@ mod tests {
             "H01",
             FacilityKind::HubHospital
         )));
+    }
+
+    fn meeting(mode: ganome_core::MeetingMode) -> PanelMeeting {
+        PanelMeeting {
+            id: "m".into(),
+            panel_facility_id: "H01".into(),
+            held_on: time::macros::date!(2024 - 05 - 01),
+            mode,
+            sequencing_in_house: false,
+            chair_user_id: Some("chair@H01".into()),
+            attendees: vec![ganome_store::Attendee {
+                name: "member".into(),
+                panel_role: ganome_core::PanelRole::Pathologist,
+                user_id: Some("panel_member@H01".into()),
+            }],
+            finalised_at: None,
+            created_by: "u".into(),
+            created_at: Timestamp::parse("2024-05-01").unwrap(),
+        }
+    }
+
+    /// Every role at the ordering (cooperative), panel (hub), lab, an unrelated hub and the
+    /// data center, against each clinical rule; the answer lists who may.
+    #[test]
+    fn clinical_matrix() {
+        use FacilityKind::*;
+        use ganome_core::MeetingMode;
+        let places = [
+            ("K001", CooperativeHospital),
+            ("H01", HubHospital),
+            ("L01", Lab),
+            ("H09", HubHospital),
+            ("D01", DataCenter),
+        ];
+        let c = case();
+        let live = meeting(MeetingMode::Video);
+        let asynchronous = meeting(MeetingMode::Asynchronous);
+        let who = |rule: &dyn Fn(&Actor) -> bool| {
+            let mut out = Vec::new();
+            for role in Role::ALL {
+                for (f, kind) in places {
+                    let mut a = actor(*role, f, kind);
+                    // User ids name role and place, so attendee and chair lists can match.
+                    a.user_id = format!("{}@{f}", role.as_str());
+                    if rule(&a) {
+                        out.push(a.user_id);
+                    }
+                }
+            }
+            out
+        };
+        assert_eq!(
+            who(&|a| may_read_meeting(a, &live)),
+            ["panel_member@H01", "panel_chair@H01", "administrator@D01"]
+        );
+        assert_eq!(
+            who(&|a| may_review_case(a, &live, &c)),
+            ["panel_member@H01", "panel_chair@H01"]
+        );
+        // The chair signs a live meeting; a listed attendee signs an asynchronous one.
+        let mut chaired = live.clone();
+        chaired.chair_user_id = Some("panel_chair@H01".into());
+        assert_eq!(who(&|a| may_sign_off(a, &chaired, &c)), ["panel_chair@H01"]);
+        assert_eq!(
+            who(&|a| may_sign_off(a, &asynchronous, &c)),
+            ["panel_member@H01"]
+        );
+        assert_eq!(who(&|a| may_record_follow_up(a, &c)), ["clinician@K001"]);
+        assert_eq!(
+            who(&|a| may_read_clinical(a, &c)),
+            [
+                "clinician@K001",
+                "panel_member@K001",
+                "panel_member@H01",
+                "panel_chair@K001",
+                "panel_chair@H01",
+                "administrator@D01",
+            ]
+        );
+        // A case referred elsewhere is refused at this panel, whatever the role.
+        let mut elsewhere = c.clone();
+        elsewhere.panel_facility_id = "H09".into();
+        assert!(who(&|a| may_review_case(a, &live, &elsewhere)).is_empty());
+        assert!(who(&|a| may_sign_off(a, &asynchronous, &elsewhere)).is_empty());
+    }
+
+    #[test]
+    fn only_panel_hosts_hold_meetings() {
+        let facility = |id: &str, kind: FacilityKind, may_host_panel: bool| Facility {
+            id: id.into(),
+            kind,
+            name_ja: id.into(),
+            name_en: None,
+            prefecture_code: "13".into(),
+            prefecture_ja: "東京都".into(),
+            may_host_panel,
+            designations: vec![],
+            links: vec![],
+        };
+        let hub = facility("H01", FacilityKind::HubHospital, true);
+        let coop = facility("K001", FacilityKind::CooperativeHospital, false);
+        let certified = facility("K002", FacilityKind::CooperativeHospital, true);
+        let member = |f: &str, kind| actor(Role::PanelMember, f, kind);
+        assert!(may_hold_meeting(
+            &member("H01", FacilityKind::HubHospital),
+            &hub
+        ));
+        assert!(!may_hold_meeting(
+            &member("H09", FacilityKind::HubHospital),
+            &hub
+        ));
+        assert!(!may_hold_meeting(
+            &actor(Role::Clinician, "H01", FacilityKind::HubHospital),
+            &hub
+        ));
+        assert!(!may_hold_meeting(
+            &member("K001", FacilityKind::CooperativeHospital),
+            &coop
+        ));
+        assert!(may_hold_meeting(
+            &member("K002", FacilityKind::CooperativeHospital),
+            &certified
+        ));
     }
 }

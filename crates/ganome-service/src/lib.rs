@@ -18,10 +18,13 @@ mod auth;
 mod cases;
 mod error;
 mod facilities;
+pub mod fhir_clinical;
 mod files;
+mod followup;
 mod ganome;
 mod ids;
 pub mod network;
+pub mod panel;
 mod patients;
 mod users;
 
@@ -31,6 +34,11 @@ pub use cases::{CaseDetail, CaseListQuery, RegisterCase, TransitionRequest};
 pub use error::ServiceError;
 pub use facilities::UpsertFacility;
 pub use files::UploadedFile;
+pub use followup::{
+    ClinicalRecord, RecordAdverseEvent, RecordExplanation, RecordOutcome, RecordResponse,
+    RecordTreatment,
+};
 pub use ganome::{Ganome, GanomeConfig};
+pub use panel::{ClinicalListQuery, CreateMeeting, MeetingDetail, NewRecommendation, RecordReview};
 pub use patients::{RecordConsent, RegisterPatient};
 pub use users::CreateUser;

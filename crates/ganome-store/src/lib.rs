@@ -14,6 +14,7 @@
 
 mod audit;
 mod blob;
+mod clinical;
 mod error;
 mod model;
 mod sql;
@@ -22,6 +23,10 @@ pub mod testing;
 
 pub use audit::{AuditEntry, AuditRecord, ChainBreak, ChainReport, GENESIS_HASH, chain_hash};
 pub use blob::{BlobStore, StoredBlob};
+pub use clinical::{
+    AdverseEvent, Attendee, CaseReview, ClinicalFilter, ClinicalStore, Explanation,
+    GermlineFollowUp, Outcome, PanelMeeting, Recommendation, SignOff, Treatment,
+};
 pub use error::StoreError;
 pub use model::{
     Case, CaseEvent, CaseFilter, CaseScope, Consent, Designation, Facility, FacilityLink, NewCase,

@@ -19,6 +19,8 @@ use crate::{
     NewPatient, NewResultFile, NewUser, Patient, ResultFile, Store, StoreError, User, chain_hash,
 };
 
+mod clinical;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Which database a [`SqlStore`] talks to.

@@ -5,14 +5,14 @@ use async_trait::async_trait;
 use ganome_core::{CaseState, Timestamp};
 
 use crate::{
-    AuditEntry, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport, Consent, Facility, NewCase,
-    NewConsent, NewFacility, NewPatient, NewResultFile, NewUser, Patient, ResultFile, StoreError,
-    User,
+    AuditEntry, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport, ClinicalStore, Consent,
+    Facility, NewCase, NewConsent, NewFacility, NewPatient, NewResultFile, NewUser, Patient,
+    ResultFile, StoreError, User,
 };
 
-/// Everything Ganome persists.
+/// Everything Ganome persists; the clinical workflow's records are in [`ClinicalStore`].
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: ClinicalStore + Send + Sync + 'static {
     /// Brings the schema up to date.
     async fn migrate(&self) -> Result<(), StoreError>;
 

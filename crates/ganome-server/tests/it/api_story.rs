@@ -7,14 +7,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::Digest;
 
-struct Server {
-    base: String,
-    ganome: Ganome,
+pub(crate) struct Server {
+    pub(crate) base: String,
+    pub(crate) ganome: Ganome,
     _dir: tempfile::TempDir,
     _store: testing::TestStore,
 }
 
-async fn start(t: testing::TestStore) -> Server {
+pub(crate) async fn start(t: testing::TestStore) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let ganome = Ganome::new(
         Arc::new(t.store.clone()) as Arc<dyn Store>,
@@ -34,7 +34,7 @@ async fn start(t: testing::TestStore) -> Server {
     }
 }
 
-async fn add_user(s: &Server, name: &str, role: Role, facility: &str) {
+pub(crate) async fn add_user(s: &Server, name: &str, role: Role, facility: &str) {
     s.ganome
         .create_user_as_operator(CreateUser {
             username: name.into(),
@@ -47,7 +47,7 @@ async fn add_user(s: &Server, name: &str, role: Role, facility: &str) {
         .unwrap();
 }
 
-async fn token(s: &Server, name: &str) -> String {
+pub(crate) async fn token(s: &Server, name: &str) -> String {
     s.ganome.create_api_token(name, "test").await.unwrap()
 }
 

@@ -1,4 +1,5 @@
 //! Service story tests, run on SQLite always and on PostgreSQL when
 //! `GANOME_TEST_POSTGRES_URL` is set.
 
+mod clinical;
 mod story;
