@@ -5,5 +5,6 @@ pub mod annotate;
 pub mod demo;
 pub mod hgvs;
 pub mod kb;
+pub mod report;
 pub mod serve;
 pub mod txdb;
