@@ -39,7 +39,7 @@ pub struct AnnotateArgs {
     pub quiet: bool,
     /// Findings-report options (`--out DIR` and friends; see `commands/report.rs`).
     #[command(flatten)]
-    pub report: super::report::ReportArgs,
+    pub report: Box<super::report::ReportArgs>,
 }
 
 /// Runs `ganome annotate`.
