@@ -168,9 +168,8 @@ pub fn ensure_shipped_knowledge(data_dir: &Path) -> anyhow::Result<String> {
     let release = KnowledgeRelease::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let c = &release.content;
     Ok(format!(
-        "Knowledge release '{}' ({}…): {} evidence items, {} approvals, {} trials, {} tumour types.",
+        "Knowledge release {}: {} evidence items, {} approvals, {} trials, {} tumour types.",
         release.label(),
-        &release.content_hash[..12.min(release.content_hash.len())],
         c.evidence.len(),
         c.approvals.len(),
         c.trials.len(),
