@@ -216,12 +216,22 @@ impl Ganome {
         actor: &Actor,
         id: &str,
     ) -> Result<Case, ServiceError> {
+        self.load_case_if(actor, id, access::may_read_case).await
+    }
+
+    /// Loads a case and checks it against one access rule.
+    pub(crate) async fn load_case_if(
+        &self,
+        actor: &Actor,
+        id: &str,
+        allowed: fn(&Actor, &Case) -> bool,
+    ) -> Result<Case, ServiceError> {
         let case = self
             .store
             .get_case(id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("case {id}")))?;
-        if !access::may_read_case(actor, &case) {
+        if !allowed(actor, &case) {
             return Err(ServiceError::Forbidden(format!(
                 "case {id} is outside your facility's scope"
             )));

@@ -113,17 +113,8 @@ impl Ganome {
         actor: &Actor,
         id: &str,
     ) -> Result<Case, ServiceError> {
-        let case = self
-            .store
-            .get_case(id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("case {id}")))?;
-        if !access::may_read_clinical(actor, &case) {
-            return Err(ServiceError::Forbidden(format!(
-                "case {id} is outside your facility's scope"
-            )));
-        }
-        Ok(case)
+        self.load_case_if(actor, id, access::may_read_clinical)
+            .await
     }
 
     async fn load_case_for_follow_up(&self, actor: &Actor, id: &str) -> Result<Case, ServiceError> {
