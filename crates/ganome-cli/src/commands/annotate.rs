@@ -51,7 +51,7 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
     let db = match (&args.txdb, &args.gff, &args.fasta) {
         (Some(t), _, _) => TranscriptDb::read(t)?,
         (None, Some(g), Some(f)) => TranscriptDb::from_gff_fasta(g, f)?,
-        _ => anyhow::bail!("give --txdb, or --gff with --fasta"),
+        _ => return vendor_annotations(&args),
     };
     let input: Box<dyn std::io::BufRead> = if args.input.as_os_str() == "-" {
         Box::new(BufReader::new(std::io::stdin()))
@@ -91,4 +91,116 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
         eprintln!("annotated {} of {} records", stats.annotated, stats.records);
     }
     Ok(())
+}
+
+/// Without a transcript database, reports the annotations a vendor tool already wrote into
+/// the VCF (VEP INFO/CSQ, snpEff INFO/ANN, bcftools INFO/BCSQ), one row per variant and
+/// transcript, in the same columns for every tool.
+fn vendor_annotations(args: &AnnotateArgs) -> anyhow::Result<()> {
+    if !matches!(args.format, OutputFormat::Tsv | OutputFormat::Json) {
+        anyhow::bail!(
+            "--format vcf and bcsq compute consequences: give --txdb, or --gff with --fasta"
+        );
+    }
+    let vcf = ganome_genomics::vcf::read_vcf(&args.input).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let annotated = vcf
+        .variants
+        .iter()
+        .filter(|v| !v.annotations.is_empty())
+        .count();
+    if annotated == 0 {
+        anyhow::bail!(
+            "{} carries no VEP CSQ, snpEff ANN or bcftools BCSQ annotations; give --txdb (see `ganome txdb build`), or --gff with --fasta",
+            args.input.display()
+        );
+    }
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(BufWriter::new(
+            File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    if matches!(args.format, OutputFormat::Json) {
+        serde_json::to_writer_pretty(&mut out, &vcf.variants)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "#chrom\tpos\tref\talt\tsource\tgene\ttranscript\tconsequence\thgvsc\thgvsp"
+        )?;
+        for v in &vcf.variants {
+            for a in &v.annotations {
+                let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".to_owned());
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    v.chrom,
+                    v.pos,
+                    v.ref_allele,
+                    v.alt_allele,
+                    a.source.info_key(),
+                    opt(&a.gene_symbol),
+                    opt(&a.transcript_id),
+                    a.consequences.join("&"),
+                    opt(&a.hgvsc),
+                    opt(&a.hgvsp),
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    if !args.quiet {
+        eprintln!(
+            "read vendor annotations of {annotated} of {} variants (no transcript database given)",
+            vcf.variants.len()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: AnnotateArgs,
+    }
+
+    fn testdata(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/variants")
+            .join(name)
+    }
+
+    #[test]
+    fn without_a_transcript_database_vendor_annotations_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.tsv");
+        let input = testdata("vep_annotated_csq.vcf");
+        let cli = Cli::parse_from([
+            "annotate",
+            input.to_str().unwrap(),
+            "--quiet",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        run(cli.args).unwrap();
+        let text = std::fs::read_to_string(&out).unwrap();
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert!(rows.len() >= 5, "{text}");
+        assert!(rows.iter().any(
+            |r| r.contains("TP53\tENST00000269305\tstop_gained") && r.ends_with("p.Arg282Ter")
+        ));
+    }
+
+    #[test]
+    fn without_annotations_or_database_the_error_says_what_to_give() {
+        let input = testdata("test_mutect.vcf");
+        let cli = Cli::parse_from(["annotate", input.to_str().unwrap(), "--quiet"]);
+        let err = run(cli.args).unwrap_err().to_string();
+        assert!(err.contains("--txdb"), "{err}");
+    }
 }
