@@ -372,16 +372,11 @@ impl Ganome {
                     now,
                 )
                 .await?;
-            self.store
-                .get_treatment(treatment_id)
-                .await?
-                .ok_or_else(|| ServiceError::Conflict("the treatment vanished".into()))
+            self.reload_treatment(treatment_id).await
         }
         .await;
-        let case_id = result.as_ref().ok().map(|t| t.case_id.clone());
-        let mut entry = actor.audit("case.treatment.response", "case", case_id.as_deref());
-        entry.detail = Some(format!("treatment {treatment_id}"));
-        self.audited(entry, result).await
+        self.audit_treatment_update(actor, "case.treatment.response", treatment_id, result)
+            .await
     }
 
     /// Records an adverse event (CTCAE term and grade) of a treatment.
@@ -423,14 +418,30 @@ impl Ganome {
                     now,
                 )
                 .await?;
-            self.store
-                .get_treatment(treatment_id)
-                .await?
-                .ok_or_else(|| ServiceError::Conflict("the treatment vanished".into()))
+            self.reload_treatment(treatment_id).await
         }
         .await;
+        self.audit_treatment_update(actor, "case.treatment.adverse_event", treatment_id, result)
+            .await
+    }
+
+    async fn reload_treatment(&self, treatment_id: &str) -> Result<Treatment, ServiceError> {
+        self.store
+            .get_treatment(treatment_id)
+            .await?
+            .ok_or_else(|| ServiceError::Conflict("the treatment vanished".into()))
+    }
+
+    /// Audits a change to a treatment against its case.
+    async fn audit_treatment_update(
+        &self,
+        actor: &Actor,
+        action: &str,
+        treatment_id: &str,
+        result: Result<Treatment, ServiceError>,
+    ) -> Result<Treatment, ServiceError> {
         let case_id = result.as_ref().ok().map(|t| t.case_id.clone());
-        let mut entry = actor.audit("case.treatment.adverse_event", "case", case_id.as_deref());
+        let mut entry = actor.audit(action, "case", case_id.as_deref());
         entry.detail = Some(format!("treatment {treatment_id}"));
         self.audited(entry, result).await
     }
