@@ -1,213 +1,55 @@
-//! Server-rendered pages: log in, list facilities and cases. Japanese by default,
-//! English with `?lang=en`. The full clinical UI builds on these templates.
+//! Server-rendered pages for the people of the clinical workflow: clinicians (patients,
+//! consent, test orders, explanation, treatment, outcome), the lab (result files), expert
+//! panels (meetings, attendance, composition, reviews, sign-off) and the data center.
+//! Japanese by default, English with `?lang=en`, from one template set ([`i18n`]).
+//!
+//! Every page acts through [`ganome_service::Ganome`] with the signed-in [`Actor`](ganome_service::Actor), so the
+//! access rules and the audit trail are the API's. Forms post, and on success redirect to a
+//! page (POST-redirect-GET); refused forms come back with the service's errors next to the
+//! fields and the user's input kept ([`forms`]). With htmx, list filters swap only the list
+//! and a refused form swaps only itself; without JavaScript everything works as plain HTML.
+//! Form posts are protected against cross-site forgery ([`session`]).
 
-use askama::Template;
-use axum::Form;
+mod assets;
+mod cases;
+mod facilities;
+mod forms;
+mod i18n;
+mod page;
+mod panel;
+mod patients;
+mod session;
+
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum_extra::extract::CookieJar;
-use ganome_service::{Actor, CaseListQuery, ServiceError};
-use ganome_store::{Case, Facility};
-use serde::Deserialize;
 
-use crate::auth::{Authenticated, session_cookie};
-use crate::{ApiError, AppState, SESSION_COOKIE};
+use crate::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
-        .route("/login", get(login_page).post(login_submit))
-        .route("/logout", post(logout))
-        .route("/facilities", get(facilities))
-        .route("/cases", get(cases))
-}
-
-#[derive(Debug, Deserialize, Default)]
-struct LangQuery {
-    lang: Option<String>,
-}
-
-impl LangQuery {
-    fn en(&self) -> bool {
-        self.lang.as_deref() == Some("en")
-    }
-}
-
-fn render(t: &impl Template) -> Response {
-    match t.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            (
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "page could not be rendered",
-            )
-                .into_response()
-        }
-    }
-}
-
-/// Unauthenticated visitors go to the login page; other errors become a short page.
-fn page_error(e: ApiError, en: bool) -> Response {
-    match e.0 {
-        ServiceError::Unauthenticated => {
-            Redirect::to(if en { "/login?lang=en" } else { "/login" }).into_response()
-        }
-        _ => e.into_response(),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "login.html")]
-struct LoginPage {
-    en: bool,
-    error: bool,
-}
-
-async fn login_page(Query(q): Query<LangQuery>) -> Response {
-    render(&LoginPage {
-        en: q.en(),
-        error: false,
-    })
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    username: String,
-    password: String,
-    lang: Option<String>,
-}
-
-async fn login_submit(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    let en = form.lang.as_deref() == Some("en");
-    match state.ganome.login(&form.username, &form.password).await {
-        Ok(outcome) => {
-            let jar = jar.add(session_cookie(outcome.session_token, state.secure_cookies));
-            (jar, Redirect::to(if en { "/?lang=en" } else { "/" })).into_response()
-        }
-        Err(ServiceError::Unauthenticated) => {
-            let mut r = render(&LoginPage { en, error: true });
-            *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
-            r
-        }
-        Err(e) => ApiError(e).into_response(),
-    }
-}
-
-async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
-    if let Some(c) = jar.get(SESSION_COOKIE)
-        && let Err(e) = state.ganome.logout(c.value()).await
-    {
-        return ApiError(e).into_response();
-    }
-    (
-        jar.remove(axum_extra::extract::cookie::Cookie::from(SESSION_COOKIE)),
-        Redirect::to("/login"),
-    )
-        .into_response()
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    en: bool,
-    actor: Actor,
-}
-
-async fn home(auth: Result<Authenticated, ApiError>, Query(q): Query<LangQuery>) -> Response {
-    match auth {
-        Ok(Authenticated(actor)) => render(&HomePage { en: q.en(), actor }),
-        Err(e) => page_error(e, q.en()),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "facilities.html")]
-struct FacilitiesPage {
-    en: bool,
-    actor: Actor,
-    facilities: Vec<Facility>,
-}
-
-impl FacilitiesPage {
-    fn kind_label(&self, f: &Facility) -> &'static str {
-        if self.en {
-            f.kind.as_str()
-        } else {
-            f.kind.label_ja()
-        }
-    }
-
-    fn linked_to(&self, f: &Facility) -> String {
-        f.links
-            .last()
-            .map(|l| l.parent_id.clone())
-            .unwrap_or_default()
-    }
-}
-
-async fn facilities(
-    State(state): State<AppState>,
-    auth: Result<Authenticated, ApiError>,
-    Query(q): Query<LangQuery>,
-) -> Response {
-    let Authenticated(actor) = match auth {
-        Ok(a) => a,
-        Err(e) => return page_error(e, q.en()),
-    };
-    match state.ganome.list_facilities(&actor).await {
-        Ok(facilities) => render(&FacilitiesPage {
-            en: q.en(),
-            actor,
-            facilities,
-        }),
-        Err(e) => page_error(ApiError(e), q.en()),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "cases.html")]
-struct CasesPage {
-    en: bool,
-    actor: Actor,
-    cases: Vec<Case>,
-}
-
-impl CasesPage {
-    fn state_label(&self, c: &Case) -> &'static str {
-        if self.en {
-            c.state.as_str()
-        } else {
-            c.state.label_ja()
-        }
-    }
-}
-
-async fn cases(
-    State(state): State<AppState>,
-    auth: Result<Authenticated, ApiError>,
-    Query(q): Query<LangQuery>,
-) -> Response {
-    let Authenticated(actor) = match auth {
-        Ok(a) => a,
-        Err(e) => return page_error(e, q.en()),
-    };
-    match state
-        .ganome
-        .list_cases(&actor, &CaseListQuery::default())
-        .await
-    {
-        Ok(cases) => render(&CasesPage {
-            en: q.en(),
-            actor,
-            cases,
-        }),
-        Err(e) => page_error(ApiError(e), q.en()),
-    }
+        .route("/", get(session::home))
+        .route("/login", get(session::login_page).post(session::login_submit))
+        .route("/logout", post(session::logout))
+        .route("/static/htmx.min.js", get(assets::htmx))
+        .route("/static/app.css", get(assets::css))
+        .route("/facilities", get(facilities::list))
+        .route("/patients", get(patients::list).post(patients::register))
+        .route("/patients/find", post(patients::find))
+        .route("/patients/{id}", get(patients::show))
+        .route("/patients/{id}/consents", post(patients::consent))
+        .route("/patients/{id}/cases", post(patients::register_case))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/transition", post(cases::transition))
+        .route("/cases/{id}/files", post(cases::upload))
+        .route("/cases/{id}/explanation", post(cases::explain))
+        .route("/cases/{id}/treatments", post(cases::treat))
+        .route("/cases/{id}/outcome", post(cases::outcome))
+        .route("/treatments/{id}/response", post(cases::response))
+        .route("/treatments/{id}/adverse-events", post(cases::adverse_event))
+        .route("/panel", get(panel::list).post(panel::create))
+        .route("/panel/meetings/{id}", get(panel::show))
+        .route("/panel/meetings/{id}/finalise", post(panel::finalise))
+        .route("/panel/meetings/{id}/reviews", post(panel::review))
+        .route("/panel/reviews/{id}/sign-off", post(panel::sign_off))
 }

@@ -291,6 +291,27 @@ impl Ganome {
         self.audited(entry, result).await
     }
 
+    /// The cases of one patient, if the actor may read the patient; each case is also
+    /// checked against the actor's case scope.
+    pub async fn list_patient_cases(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+    ) -> Result<Vec<Case>, ServiceError> {
+        let result = async {
+            self.load_patient_for_read(actor, patient_id).await?;
+            let mut filter = CaseFilter::scoped(ganome_store::CaseScope::All);
+            filter.patient_id = Some(patient_id.to_owned());
+            filter.limit = 1000;
+            let mut cases = self.store.list_cases(&filter).await?;
+            cases.retain(|c| access::may_read_case(actor, c));
+            Ok(cases)
+        }
+        .await;
+        self.audit_result(actor, "case.list", "patient", Some(patient_id), result)
+            .await
+    }
+
     /// Moves a case to its next state, stamped with the time it happened.
     pub async fn transition_case(
         &self,

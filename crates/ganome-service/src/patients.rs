@@ -112,7 +112,7 @@ impl Ganome {
             .await
     }
 
-    async fn load_patient_for_read(
+    pub(crate) async fn load_patient_for_read(
         &self,
         actor: &Actor,
         id: &str,

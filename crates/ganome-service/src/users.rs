@@ -114,4 +114,28 @@ impl Ganome {
         }
         Ok(self.store.list_users().await?)
     }
+
+    /// The panel members and chairs of the actor's own facility, for recording who attends
+    /// a meeting (a panel member or chair asks; names and roles only leave the service).
+    pub async fn list_panel_colleagues(&self, actor: &Actor) -> Result<Vec<User>, ServiceError> {
+        let result = async {
+            if !actor.role.is_panel() {
+                return Err(ServiceError::Forbidden(
+                    "only panel members list their panel's members".into(),
+                ));
+            }
+            let mut users: Vec<User> = self
+                .store
+                .list_users()
+                .await?
+                .into_iter()
+                .filter(|u| u.facility_id == actor.facility_id && u.role.is_panel() && !u.disabled)
+                .collect();
+            users.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+            Ok(users)
+        }
+        .await;
+        self.audit_result(actor, "user.list_panel", "user", None, result)
+            .await
+    }
 }

@@ -1,0 +1,574 @@
+//! The pages' two languages from one template set: every label is a method of [`Lang`], so a
+//! misspelt label is a compile error rather than a blank on the page, and the Japanese and
+//! English texts of one label sit on one line where a translator can see both. Japanese is
+//! the default; `?lang=en` switches a page (and the links and forms on it) to English.
+
+use ganome_core::{
+    AccessRoute, CaseState, ConsentMethod, FacilityKind, GermlineDisclosure, JpEvidenceLevel,
+    MeetingMode, PanelRole, RecistResponse, Role, Sex, SpecimenType, TestProduct, Timestamp,
+    VitalStatus,
+};
+use serde::Deserialize;
+use time::{Date, UtcOffset};
+
+/// The page language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Lang {
+    /// English rather than Japanese.
+    pub en: bool,
+}
+
+/// The `lang` query parameter every page accepts.
+#[derive(Debug, Deserialize, Default)]
+pub(crate) struct LangQuery {
+    lang: Option<String>,
+}
+
+impl LangQuery {
+    pub(crate) fn lang(&self) -> Lang {
+        Lang {
+            en: self.lang.as_deref() == Some("en"),
+        }
+    }
+}
+
+/// Japan Standard Time, in which hospital staff read times.
+const JST: UtcOffset = match UtcOffset::from_hms(9, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};
+
+impl Lang {
+    /// `?lang=en` for English pages, nothing for Japanese ones (the default).
+    pub(crate) fn q(&self) -> &'static str {
+        if self.en { "?lang=en" } else { "" }
+    }
+
+    /// `&lang=en` to append to a query that already has parameters.
+    pub(crate) fn amp(&self) -> &'static str {
+        if self.en { "&lang=en" } else { "" }
+    }
+
+    /// The HTML `lang` attribute.
+    pub(crate) fn code(&self) -> &'static str {
+        if self.en { "en" } else { "ja" }
+    }
+
+    /// A label of a domain enum in the page language.
+    pub(crate) fn of<E: Bilingual>(&self, e: E) -> &'static str {
+        if self.en { e.en() } else { e.ja() }
+    }
+
+    /// A time as hospital staff read it: Japan time, to the minute.
+    pub(crate) fn time(&self, t: &Timestamp) -> String {
+        let dt = t.datetime().to_offset(JST);
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} JST",
+            dt.year(),
+            dt.month() as u8,
+            dt.day(),
+            dt.hour(),
+            dt.minute()
+        )
+    }
+
+    /// A date in ISO form (both languages use it in clinical records).
+    pub(crate) fn date(&self, d: &Date) -> String {
+        d.to_string()
+    }
+
+    /// An optional date, or a dash.
+    pub(crate) fn opt_date(&self, d: &Option<Date>) -> String {
+        d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+    }
+
+    /// A facility's name in the page language (English when the network has one).
+    pub(crate) fn facility_name<'a>(&self, f: &'a ganome_store::Facility) -> &'a str {
+        match (&f.name_en, self.en) {
+            (Some(n), true) => n,
+            _ => &f.name_ja,
+        }
+    }
+
+    /// Yes or no.
+    pub(crate) fn yes_no(&self, b: &bool) -> &'static str {
+        match (*b, self.en) {
+            (true, true) => "Yes",
+            (false, true) => "No",
+            (true, false) => "はい",
+            (false, false) => "いいえ",
+        }
+    }
+
+    /// A message of the service in the page language. The service speaks English (its
+    /// messages are part of the API); the common ones are translated here, the rest shown as
+    /// they are.
+    pub(crate) fn message(&self, m: &str) -> String {
+        if self.en {
+            return m.to_owned();
+        }
+        const TABLE: &[(&str, &str)] = &[
+            ("must not be empty", "入力してください"),
+            ("must not be in the future", "未来の日時は指定できません"),
+            ("must be 1 or more", "1 以上を指定してください"),
+            ("must be 1 to 12", "1〜12 を指定してください"),
+            ("must be 0 to 4", "0〜4 を指定してください"),
+            ("must be 0 to 100", "0〜100 を指定してください"),
+            ("must be a CTCAE grade 1 to 5", "CTCAE グレード 1〜5 を指定してください"),
+            ("must be a CTCAE term", "CTCAE 用語を入力してください"),
+            (
+                "must be an OncoTree code such as LUAD or COADREAD",
+                "OncoTree コード（例: LUAD, COADREAD）を入力してください",
+            ),
+            ("must record the discussion", "議論の内容を記録してください"),
+            (
+                "must name the findings-report version reviewed",
+                "検討した調査結果報告書の版を指定してください",
+            ),
+            ("must name who explained", "説明者を入力してください"),
+            (
+                "a clinical-trial route needs the trial id",
+                "治験・臨床試験の場合は試験 ID が必要です",
+            ),
+            (
+                "only a clinical-trial route carries a trial id",
+                "試験 ID は治験・臨床試験の場合のみ入力します",
+            ),
+            (
+                "must be a jRCT, NCT, JapicCTI or UMIN identifier",
+                "jRCT・NCT・JapicCTI・UMIN の試験 ID を入力してください",
+            ),
+            (
+                "the panel recommended treatment; say why it was not given",
+                "エキスパートパネルの推奨治療を行わない理由を入力してください",
+            ),
+            ("must not precede started_on", "開始日より前にはできません"),
+            ("must not precede the start", "治療開始日より前にはできません"),
+            ("must not precede the treatment", "治療開始日より前にはできません"),
+            ("must not precede registration", "登録日より前にはできません"),
+            (
+                "only recorded when the patient has died",
+                "死亡の場合のみ記録します",
+            ),
+            ("must list who attends", "出席者を入力してください"),
+            (
+                "the chair must be among the attendees",
+                "議長を出席者に含めてください",
+            ),
+            (
+                "a live or video meeting needs a chair to sign off",
+                "対面・ビデオ会議では承認する議長が必要です",
+            ),
+            (
+                "every member signs an asynchronous review, so each needs an account",
+                "持ち回り開催では全員が承認するため、出席者全員にアカウントが必要です",
+            ),
+            ("the file is empty", "ファイルが空です"),
+            ("choose a file", "ファイルを選択してください"),
+            ("required", "必須項目です"),
+            ("not a number", "数値を入力してください"),
+            ("not a whole number", "整数を入力してください"),
+            ("not a date (YYYY-MM-DD)", "日付（YYYY-MM-DD）を入力してください"),
+            ("not a date and time", "日時を入力してください"),
+            ("choose one of the options", "選択肢から選んでください"),
+        ];
+        TABLE
+            .iter()
+            .find(|(en, _)| *en == m)
+            .map(|(_, ja)| (*ja).to_owned())
+            .unwrap_or_else(|| m.to_owned())
+    }
+}
+
+/// A domain enum with a label in each language.
+pub(crate) trait Bilingual: Copy {
+    /// The Japanese label.
+    fn ja(self) -> &'static str;
+    /// The English label.
+    fn en(self) -> &'static str;
+}
+
+impl<T: Bilingual> Bilingual for &T {
+    fn ja(self) -> &'static str {
+        (*self).ja()
+    }
+    fn en(self) -> &'static str {
+        (*self).en()
+    }
+}
+
+macro_rules! bilingual {
+    ($ty:ty { $($variant:ident => $en:literal),+ $(,)? }) => {
+        impl Bilingual for $ty {
+            fn ja(self) -> &'static str {
+                self.label_ja()
+            }
+            fn en(self) -> &'static str {
+                match self { $( <$ty>::$variant => $en ),+ }
+            }
+        }
+    };
+}
+
+bilingual!(CaseState {
+    Registered => "Registered",
+    SpecimenShipped => "Specimen shipped",
+    ResultsReceived => "Results received",
+    FindingsIssued => "Findings issued",
+    PanelReviewed => "Reviewed by expert panel",
+    Explained => "Explained to patient",
+    FollowedUp => "Followed up",
+});
+bilingual!(TestProduct {
+    NccOncoPanel => "NCC OncoPanel",
+    FoundationOneCdx => "FoundationOne CDx",
+    FoundationOneLiquidCdx => "FoundationOne Liquid CDx",
+    Guardant360Cdx => "Guardant360 CDx",
+    GenMineTop => "GenMineTOP",
+    WholeGenome => "Whole genome",
+    Other => "Other",
+});
+bilingual!(SpecimenType {
+    Ffpe => "FFPE",
+    FreshFrozen => "Fresh frozen",
+    BloodPlasma => "Blood plasma",
+});
+bilingual!(MeetingMode {
+    RealTime => "In person",
+    Video => "Video conference",
+    Asynchronous => "Asynchronous (mochimawari)",
+});
+bilingual!(PanelRole {
+    DrugTherapyPhysician => "Cancer drug-therapy physician",
+    ClinicalGeneticsPhysician => "Clinical genetics physician",
+    GeneticCounsellor => "Genetic counsellor",
+    Pathologist => "Pathologist",
+    MolecularGeneticsExpert => "Molecular genetics expert",
+    Bioinformatician => "Bioinformatician",
+    AttendingPhysician => "Attending physician",
+    Other => "Other",
+});
+bilingual!(AccessRoute {
+    Approved => "Approved drug",
+    ClinicalTrial => "Clinical trial",
+    PatientProposed => "Patient-proposed healthcare",
+    OffLabel => "Off-label use",
+    None => "No access route",
+});
+bilingual!(JpEvidenceLevel {
+    A => "Level A",
+    B => "Level B",
+    C => "Level C",
+    D => "Level D",
+    E => "Level E",
+    F => "Level F",
+    R => "Level R (resistance)",
+});
+bilingual!(RecistResponse {
+    Cr => "CR (complete response)",
+    Pr => "PR (partial response)",
+    Sd => "SD (stable disease)",
+    Pd => "PD (progressive disease)",
+    Ne => "NE (not evaluable)",
+});
+bilingual!(VitalStatus {
+    Alive => "Alive",
+    Dead => "Dead",
+});
+bilingual!(Sex {
+    Male => "Male",
+    Female => "Female",
+    Other => "Other",
+    Unknown => "Unknown",
+});
+bilingual!(Role {
+    Clinician => "Clinician",
+    PanelMember => "Panel member",
+    PanelChair => "Panel chair",
+    Lab => "Lab",
+    Curator => "Curator",
+    Reviewer => "Data-use reviewer",
+    Researcher => "Researcher",
+    Administrator => "Administrator",
+    Auditor => "Auditor",
+});
+bilingual!(FacilityKind {
+    CoreHospital => "Core hospital",
+    HubHospital => "Hub hospital",
+    CooperativeHospital => "Cooperative hospital",
+    Lab => "Sequencing lab",
+    DataCenter => "Data center",
+});
+bilingual!(ConsentMethod {
+    Paper => "Paper",
+    Electronic => "Electronic",
+});
+bilingual!(GermlineDisclosure {
+    Disclose => "Wants to be told",
+    DoNotDisclose => "Does not want to be told",
+    Undecided => "Undecided",
+});
+
+macro_rules! labels {
+    ($($name:ident => $ja:literal, $en:literal;)+) => {
+        impl Lang {
+            $(
+                #[doc = $en]
+                pub(crate) fn $name(&self) -> &'static str {
+                    if self.en { $en } else { $ja }
+                }
+            )+
+        }
+
+        #[cfg(test)]
+        const LABELS: &[(&str, &str, &str)] = &[$((stringify!($name), $ja, $en)),+];
+    };
+}
+
+labels! {
+    app_name => "Ganome がんゲノム医療", "Ganome cancer genomic medicine";
+    other_language => "English", "日本語";
+    other_language_code => "en", "ja";
+    home => "ホーム", "Home";
+    nav_cases => "症例", "Cases";
+    nav_patients => "患者", "Patients";
+    nav_panel => "エキスパートパネル", "Expert panel";
+    nav_facilities => "施設", "Facilities";
+    log_in => "ログイン", "Log in";
+    log_out => "ログアウト", "Log out";
+    username => "ユーザー名", "User name";
+    password => "パスワード", "Password";
+    login_failed => "ユーザー名またはパスワードが違います。", "The user name or password is wrong.";
+    signed_in_as => "ログイン中", "Signed in as";
+    skip_to_content => "本文へ移動", "Skip to content";
+    print => "印刷", "Print";
+    welcome => "ようこそ", "Welcome";
+    home_cases => "閲覧できる症例の一覧と検索", "Find the cases you may see";
+    home_new_patient => "患者登録・同意取得・検査申込", "Register a patient, consent and a test order";
+    home_panel => "エキスパートパネルの開催と症例検討", "Hold expert panel meetings and review cases";
+    home_lab => "結果ファイルを待っている症例", "Cases awaiting your result files";
+    home_facilities => "がんゲノム医療の施設一覧", "The national network of facilities";
+    home_api => "JSON API（OpenAPI）", "JSON API (OpenAPI)";
+
+    error_title => "エラー", "Error";
+    error_forbidden => "この操作または情報は、あなたの役割・施設では利用できません。", "Your role and facility do not allow this.";
+    error_not_found => "見つかりません。", "Not found.";
+    error_conflict => "現在の状態ではこの操作はできません。", "This cannot be done in the current state.";
+    error_invalid => "入力内容に誤りがあります。各項目の説明を確認してください。", "Some entries need correcting; see the notes next to the fields.";
+    error_internal => "サーバーでエラーが発生しました。時間をおいて再度お試しください。", "The server failed; please try again later.";
+    error_csrf => "フォームの有効期限が切れたか、別のサイトから送信されました。ページを再読み込みしてやり直してください。", "The form expired or was sent from another site; reload the page and try again.";
+
+    cases_title => "症例一覧", "Cases";
+    filter_state => "状態", "State";
+    filter_facility => "依頼施設", "Ordering facility";
+    filter_oncotree => "がん種（OncoTree コード）", "Tumour type (OncoTree code)";
+    filter_from => "登録日（から）", "Registered from";
+    filter_to => "登録日（より前）", "Registered before";
+    any => "すべて", "Any";
+    apply => "絞り込む", "Apply";
+    clear => "解除", "Clear";
+    no_cases => "条件に合う症例はありません。", "No cases match.";
+    n_cases => "件", "cases";
+
+    case_number => "症例番号", "Case number";
+    patient => "患者", "Patient";
+    pseudonym => "患者仮名 ID", "Patient pseudonym";
+    ordering_facility => "依頼施設", "Ordering facility";
+    panel_facility => "エキスパートパネル実施施設", "Expert panel at";
+    lab => "検査会社", "Lab";
+    test => "検査", "Test";
+    tumour_type => "がん種", "Tumour type";
+    state => "状態", "State";
+    registered_at => "登録日時", "Registered";
+    updated_at => "最終更新", "Last change";
+    specimen => "検体", "Specimen";
+    specimen_type => "検体種別", "Specimen type";
+    specimen_site => "採取部位", "Specimen site";
+    specimen_collected_on => "採取日", "Collected on";
+    tumor_content_pct => "腫瘍細胞含有率（%）", "Tumour content (%)";
+    stage => "病期", "Stage";
+    ecog_ps => "ECOG PS", "ECOG PS";
+    sex => "性別", "Sex";
+    birth => "生年月", "Born";
+    birth_year => "生年（西暦）", "Birth year";
+    birth_month => "生月", "Birth month";
+    record_number => "カルテ番号", "Medical record number";
+    record_number_hint => "カルテ番号は仮名化され、保存されません。", "The record number is pseudonymised on arrival and never stored.";
+
+    timeline => "経過", "Timeline";
+    note => "備考", "Note";
+    result_files => "結果ファイル", "Result files";
+    file_name => "ファイル名", "File name";
+    media_type => "形式", "Type";
+    size => "サイズ", "Size";
+    uploaded_at => "受領日時", "Received";
+    no_files => "結果ファイルはまだありません。", "No result files yet.";
+    upload_title => "結果ファイルのアップロード", "Upload a result file";
+    upload_file => "結果ファイル（VCF など）", "Result file (VCF etc.)";
+    upload => "アップロード", "Upload";
+
+    findings => "調査結果（レポート）", "Findings report";
+    findings_version => "報告書の版", "Report version";
+    findings_none => "調査結果はまだ発行されていません。", "No findings report has been issued yet.";
+    findings_pinned => "エキスパートパネルが検討した版", "Version reviewed by the expert panel";
+    findings_issued_at => "発行日時", "Issued";
+    knowledge_release => "知識ベース版", "Knowledge release";
+    report_id => "報告書 ID", "Report id";
+    open_report => "報告書を開く", "Open report";
+    counts => "所見数", "Findings";
+
+    transition_title => "状態の更新", "Move the case on";
+    transition_to => "次の状態へ", "Record";
+    transition_at => "日時（空欄で現在）", "When (blank: now)";
+    transition_note => "備考（追跡番号など）", "Note (e.g. tracking number)";
+
+    reviews => "エキスパートパネルの検討", "Expert panel reviews";
+    no_reviews => "エキスパートパネルの検討はまだありません。", "No expert panel review yet.";
+    meeting => "会議", "Meeting";
+    discussion => "議論", "Discussion";
+    germline => "二次的所見への対応", "Germline follow-up";
+    counselling_referral => "遺伝カウンセリングへの紹介", "Refer to genetic counselling";
+    confirmatory_test => "確認検査の推奨", "Recommend a confirmatory germline test";
+    germline_note => "二次的所見の備考（遺伝子・バリアントなど）", "Germline note (gene, variant)";
+    recommendations => "推奨治療", "Recommendations";
+    no_recommendations => "推奨できる治療はありません。", "No actionable treatment option.";
+    drug => "薬剤・レジメン", "Drug or regimen";
+    biomarker => "バイオマーカー", "Biomarker";
+    evidence_level => "エビデンスレベル", "Evidence level";
+    access_route => "アクセス経路", "Access route";
+    trial_id => "試験 ID（jRCT/NCT）", "Trial id (jRCT/NCT)";
+    signoffs => "承認", "Sign-offs";
+    signed_off => "承認済", "Signed off";
+    awaiting_signoff => "承認待ち", "Awaiting sign-off";
+    sign_off => "承認する", "Sign off";
+
+    explanation => "結果説明", "Explanation to the patient";
+    no_explanation => "結果説明はまだ記録されていません。", "Not yet explained to the patient.";
+    explained_on => "説明日", "Explained on";
+    explained_by => "説明者", "Explained by";
+    record_explanation => "結果説明を記録", "Record the explanation";
+
+    treatments => "治療", "Treatments";
+    no_treatments => "治療はまだ記録されていません。", "No treatment recorded yet.";
+    line => "治療ライン", "Line";
+    regimen => "レジメン", "Regimen";
+    started_on => "開始日", "Started";
+    ended_on => "終了日", "Ended";
+    based_on => "根拠となった推奨", "Based on recommendation";
+    based_on_none => "推奨に基づかない", "Not based on a recommendation";
+    not_given_reason => "推奨治療を行わない理由", "Why the recommended treatment was not given";
+    record_treatment => "治療を記録", "Record a treatment";
+    best_response => "最良総合効果（RECIST）", "Best response (RECIST)";
+    progression_on => "増悪日", "Progression on";
+    record_response => "効果を記録", "Record the response";
+    adverse_events => "有害事象", "Adverse events";
+    ctcae_term => "CTCAE 用語", "CTCAE term";
+    grade => "グレード", "Grade";
+    onset_on => "発現日", "Onset";
+    record_adverse_event => "有害事象を記録", "Record an adverse event";
+    not_recorded => "未記録", "Not recorded";
+
+    outcome => "転帰", "Outcome";
+    no_outcome => "転帰はまだ記録されていません。", "No outcome recorded yet.";
+    vital_status => "生存状況", "Vital status";
+    last_contact_on => "最終確認日", "Last contact";
+    cause_of_death => "死因", "Cause of death";
+    record_outcome => "転帰を記録", "Record the outcome";
+
+    patients_title => "患者", "Patients";
+    register_patient => "患者を登録", "Register a patient";
+    find_patient => "カルテ番号で検索", "Find by record number";
+    find => "検索", "Find";
+    no_patients => "登録された患者はいません。", "No patients registered.";
+    created_at => "登録日時", "Registered";
+    consents => "同意", "Consent";
+    no_consents => "同意はまだ記録されていません。", "No consent recorded.";
+    record_consent => "同意を記録", "Record consent";
+    form_version => "同意書の版", "Form version";
+    consent_method => "取得方法", "Method";
+    given_at => "同意日時", "Given at";
+    withdrawn => "撤回", "Withdrawn";
+    consent_registration => "データセンターへの登録", "Registration with the data center";
+    consent_academia => "学術研究への二次利用", "Secondary use by academia";
+    consent_industry => "企業による二次利用", "Secondary use by industry";
+    consent_overseas => "海外への提供", "Transfer overseas";
+    consent_recontact => "再連絡", "Re-contact for research";
+    consent_germline => "二次的所見の開示希望", "Disclosure of germline findings";
+    patient_cases => "この患者の症例", "This patient's cases";
+    register_case => "検査を申し込む（症例登録）", "Order a test (register a case)";
+    lab_facility => "検査会社", "Lab";
+    choose => "選択してください", "Choose";
+
+    panel_title => "エキスパートパネル", "Expert panel";
+    meetings => "会議", "Meetings";
+    no_meetings => "会議はまだありません。", "No meetings yet.";
+    new_meeting => "会議を登録", "Record a meeting";
+    held_on => "開催日", "Held on";
+    mode => "開催形式", "Mode";
+    sequencing_in_house => "院内でシーケンス・解析を行う", "Sequencing and analysis in house";
+    chair => "議長", "Chair";
+    no_chair => "なし（持ち回り）", "None (asynchronous)";
+    attendance => "出席者", "Attendance";
+    attends => "出席", "Attends";
+    name => "氏名", "Name";
+    panel_role => "役割", "Capacity";
+    account => "アカウント", "Account";
+    guest_hint => "アカウントのない出席者（氏名と役割）", "Attendees without an account (name and capacity)";
+    finalised => "確定済", "Finalised";
+    not_finalised => "未確定", "Open";
+    agenda => "検討症例", "Agenda";
+    agenda_empty => "検討症例はまだありません。", "No case on the agenda yet.";
+    composition => "構成要件", "Required composition";
+    requirement => "要件", "Requirement";
+    required_n => "必要", "Required";
+    attending_n => "出席", "Attending";
+    composition_ok => "構成要件を満たしています。", "The composition is complete.";
+    composition_missing => "構成要件を満たしていないため、この会議は確定できません。", "This meeting cannot be finalised: the required composition is not met.";
+    finalise => "出席者を確定する", "Finalise attendance";
+    finalise_hint => "確定すると構成要件が確認され、承認ができるようになります。", "Finalising checks the composition and opens sign-off.";
+    add_review => "症例を検討に追加", "Put a case on the agenda";
+    case_to_review => "症例（調査結果発行済）", "Case (findings issued)";
+    no_reviewable => "このパネルで検討できる症例（調査結果発行済）はありません。", "No case referred to this panel awaits review (findings issued).";
+    recommendation_n => "推奨", "Recommendation";
+    record_review => "検討結果を記録", "Record the review";
+    mode_hint => "持ち回り開催では出席者全員が承認します。対面・ビデオ会議では議長が承認します。", "In an asynchronous meeting every attendee signs off; in a live or video meeting the chair does.";
+    facilities_title => "施設", "Facilities";
+    code_label => "コード", "Code";
+    kind => "種別", "Kind";
+    prefecture => "都道府県", "Prefecture";
+    hosts_panel => "エキスパートパネル", "Expert panel";
+    linked_to => "連携先", "Linked to";
+    optional => "任意", "optional";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_has_both_languages_and_no_placeholder() {
+        for (name, ja, en) in LABELS {
+            assert!(!ja.trim().is_empty() && !en.trim().is_empty(), "{name}");
+            for t in [ja, en] {
+                assert!(!t.contains("TODO") && !t.contains("XXX"), "{name}: {t}");
+            }
+        }
+        let names: std::collections::HashSet<_> = LABELS.iter().map(|l| l.0).collect();
+        assert_eq!(names.len(), LABELS.len());
+    }
+
+    #[test]
+    fn enums_have_english_labels_and_times_are_japan_time() {
+        let en = Lang { en: true };
+        let ja = Lang::default();
+        assert_eq!(en.of(&CaseState::FindingsIssued), "Findings issued");
+        assert_eq!(ja.of(&CaseState::FindingsIssued), "調査結果発行");
+        assert_eq!(en.of(&PanelRole::GeneticCounsellor), "Genetic counsellor");
+        let t = Timestamp::parse("2024-04-01T23:30:00Z").unwrap();
+        assert_eq!(ja.time(&t), "2024-04-02 08:30 JST");
+        assert_eq!(ja.message("must not be empty"), "入力してください");
+        assert_eq!(en.message("must not be empty"), "must not be empty");
+        assert_eq!(ja.q(), "");
+        assert_eq!(en.q(), "?lang=en");
+    }
+}
