@@ -3,4 +3,5 @@
 
 mod api_clinical;
 mod api_story;
+mod browser;
 mod openapi;
