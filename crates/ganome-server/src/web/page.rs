@@ -33,11 +33,27 @@ pub(crate) fn is_htmx(headers: &HeaderMap) -> bool {
     headers.get("hx-request").is_some_and(|v| v == "true")
 }
 
-/// Sends the browser to `url` after a successful post.
+/// Sends the browser to `url` after a successful post. An htmx post that lands on the page
+/// it came from (the form was on that page) reloads it, which keeps the reader's place;
+/// `HX-Redirect` would only move to the `#anchor` without loading the new state.
 pub(crate) fn see_other(url: &str, headers: &HeaderMap) -> Response {
     if is_htmx(headers) {
         let mut r = StatusCode::NO_CONTENT.into_response();
-        if let Ok(v) = HeaderValue::from_str(url) {
+        let page = |u: &str| -> String {
+            let u = u.split('#').next().unwrap_or(u);
+            match u.split_once("://") {
+                Some((_, rest)) => rest.find('/').map(|i| rest[i..].to_owned()).unwrap_or_default(),
+                None => u.to_owned(),
+            }
+        };
+        let current = headers
+            .get("hx-current-url")
+            .and_then(|v| v.to_str().ok())
+            .map(page);
+        if current.as_deref() == Some(page(url).as_str()) {
+            r.headers_mut()
+                .insert("hx-refresh", HeaderValue::from_static("true"));
+        } else if let Ok(v) = HeaderValue::from_str(url) {
             r.headers_mut().insert("hx-redirect", v);
         }
         r
