@@ -28,7 +28,10 @@ use crate::AppState;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(session::home))
-        .route("/login", get(session::login_page).post(session::login_submit))
+        .route(
+            "/login",
+            get(session::login_page).post(session::login_submit),
+        )
         .route("/logout", post(session::logout))
         .route("/static/htmx.min.js", get(assets::htmx))
         .route("/static/app.css", get(assets::css))
@@ -46,7 +49,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/cases/{id}/treatments", post(cases::treat))
         .route("/cases/{id}/outcome", post(cases::outcome))
         .route("/treatments/{id}/response", post(cases::response))
-        .route("/treatments/{id}/adverse-events", post(cases::adverse_event))
+        .route(
+            "/treatments/{id}/adverse-events",
+            post(cases::adverse_event),
+        )
         .route("/panel", get(panel::list).post(panel::create))
         .route("/panel/meetings/{id}", get(panel::show))
         .route("/panel/meetings/{id}/finalise", post(panel::finalise))

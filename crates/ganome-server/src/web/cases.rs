@@ -103,7 +103,11 @@ pub(crate) async fn list(
     };
     let data = f.form();
     let (cases, form, status) = match state.ganome.list_cases(&user.actor, &q).await {
-        Ok(c) => (c, FormState::filled("form-filters", &data, l), StatusCode::OK),
+        Ok(c) => (
+            c,
+            FormState::filled("form-filters", &data, l),
+            StatusCode::OK,
+        ),
         Err(e @ ServiceError::Invalid(_)) => (
             Vec::new(),
             FormState::refused("form-filters", &data, &e, l),
@@ -190,6 +194,16 @@ impl CasePage {
             .as_ref()
             .map(|p| p.pseudonym.chars().take(12).collect())
             .unwrap_or_else(|| "—".into())
+    }
+
+    /// The line a new treatment most likely is (one after the last recorded).
+    fn next_line(&self) -> String {
+        let last = self
+            .clinical
+            .as_ref()
+            .and_then(|c| c.treatments.iter().map(|t| t.line).max())
+            .unwrap_or(0);
+        (last + 1).to_string()
     }
 
     fn may_explain(&self) -> bool {
@@ -310,7 +324,8 @@ async fn case_page(
             may_upload: access::may_upload_results(actor, &case),
             may_follow_up: access::may_record_follow_up(actor, &case),
             panel_view: actor.role.is_panel() && actor.facility_id == case.panel_facility_id,
-            clinician_view: access::may_register(actor) && actor.facility_id == case.ordering_facility_id,
+            clinician_view: access::may_register(actor)
+                && actor.facility_id == case.ordering_facility_id,
             case,
             events: detail.events,
             files: detail.files,
@@ -437,7 +452,7 @@ pub(crate) async fn upload(
                 Some("csrf") => csrf = field.text().await.ok(),
                 Some("file") => {
                     let name = field.file_name().unwrap_or_default().to_owned();
-                    let media = field.content_type().unwrap_or_default().to_owned();
+                    let media = media_type(&name, field.content_type().unwrap_or_default());
                     match field.bytes().await {
                         Ok(b) => file = Some((name, media, b)),
                         Err(e) => {
@@ -513,6 +528,26 @@ pub(crate) async fn upload(
         result,
     )
     .await
+}
+
+/// The media type of an uploaded result file: browsers guess from the extension and take
+/// `.vcf` for a vCard, so the genomic formats are named here.
+fn media_type(filename: &str, sent: &str) -> String {
+    let lower = filename.to_ascii_lowercase();
+    let known = [
+        (".vcf.gz", "application/gzip"),
+        (".vcf.bgz", "application/gzip"),
+        (".vcf", "text/vcf"),
+        (".maf", "text/tab-separated-values"),
+        (".tsv", "text/tab-separated-values"),
+        (".json", "application/json"),
+        (".xml", "application/xml"),
+    ];
+    known
+        .iter()
+        .find(|(ext, _)| lower.ends_with(ext))
+        .map(|(_, t)| (*t).to_owned())
+        .unwrap_or_else(|| sent.to_owned())
 }
 
 /// Reads a posted form and checks its token; the page language comes with it.
@@ -768,4 +803,22 @@ pub(crate) async fn adverse_event(
         result,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn genomic_files_get_their_media_type_not_the_browsers_guess() {
+        assert_eq!(media_type("T.vcf", "text/vcard"), "text/vcf");
+        assert_eq!(
+            media_type("T.VCF.GZ", "application/octet-stream"),
+            "application/gzip"
+        );
+        assert_eq!(
+            media_type("report.pdf", "application/pdf"),
+            "application/pdf"
+        );
+    }
 }

@@ -327,6 +327,9 @@ mod tests {
         assert!(s.has("grade") && !s.has("ctcae_term"));
         assert_eq!(s.err("grade"), "CTCAE グレード 1〜5 を指定してください");
         assert!(s.for_id("form-other").v("ctcae_term", "").is_empty());
-        assert_eq!(s.dom("recommendations[0].drug"), "form-ae-recommendations-0--drug");
+        assert_eq!(
+            s.dom("recommendations[0].drug"),
+            "form-ae-recommendations-0--drug"
+        );
     }
 }

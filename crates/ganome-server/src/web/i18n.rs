@@ -114,7 +114,10 @@ impl Lang {
             ("must be 1 to 12", "1〜12 を指定してください"),
             ("must be 0 to 4", "0〜4 を指定してください"),
             ("must be 0 to 100", "0〜100 を指定してください"),
-            ("must be a CTCAE grade 1 to 5", "CTCAE グレード 1〜5 を指定してください"),
+            (
+                "must be a CTCAE grade 1 to 5",
+                "CTCAE グレード 1〜5 を指定してください",
+            ),
             ("must be a CTCAE term", "CTCAE 用語を入力してください"),
             (
                 "must be an OncoTree code such as LUAD or COADREAD",
@@ -143,9 +146,18 @@ impl Lang {
                 "エキスパートパネルの推奨治療を行わない理由を入力してください",
             ),
             ("must not precede started_on", "開始日より前にはできません"),
-            ("must not precede the start", "治療開始日より前にはできません"),
-            ("must not precede the treatment", "治療開始日より前にはできません"),
-            ("must not precede registration", "登録日より前にはできません"),
+            (
+                "must not precede the start",
+                "治療開始日より前にはできません",
+            ),
+            (
+                "must not precede the treatment",
+                "治療開始日より前にはできません",
+            ),
+            (
+                "must not precede registration",
+                "登録日より前にはできません",
+            ),
             (
                 "only recorded when the patient has died",
                 "死亡の場合のみ記録します",
@@ -168,7 +180,10 @@ impl Lang {
             ("required", "必須項目です"),
             ("not a number", "数値を入力してください"),
             ("not a whole number", "整数を入力してください"),
-            ("not a date (YYYY-MM-DD)", "日付（YYYY-MM-DD）を入力してください"),
+            (
+                "not a date (YYYY-MM-DD)",
+                "日付（YYYY-MM-DD）を入力してください",
+            ),
             ("not a date and time", "日時を入力してください"),
             ("choose one of the options", "選択肢から選んでください"),
         ];
@@ -441,6 +456,11 @@ labels! {
     signed_off => "承認済", "Signed off";
     awaiting_signoff => "承認待ち", "Awaiting sign-off";
     sign_off => "承認する", "Sign off";
+    persons => "名", "people";
+    last_signoff => "最終", "last";
+    signoff_rule => "承認方法", "Sign-off";
+    signoff_by_all => "出席者全員が承認（持ち回り）", "Every attendee signs (asynchronous)";
+    signoff_by_chair => "議長が承認", "The chair signs";
 
     explanation => "結果説明", "Explanation to the patient";
     no_explanation => "結果説明はまだ記録されていません。", "Not yet explained to the patient.";

@@ -42,7 +42,10 @@ pub(crate) fn see_other(url: &str, headers: &HeaderMap) -> Response {
         let page = |u: &str| -> String {
             let u = u.split('#').next().unwrap_or(u);
             match u.split_once("://") {
-                Some((_, rest)) => rest.find('/').map(|i| rest[i..].to_owned()).unwrap_or_default(),
+                Some((_, rest)) => rest
+                    .find('/')
+                    .map(|i| rest[i..].to_owned())
+                    .unwrap_or_default(),
                 None => u.to_owned(),
             }
         };
@@ -180,7 +183,12 @@ struct ErrorPage {
 }
 
 /// The page for a service error (401 sends the browser to the login page).
-pub(crate) fn error_page(e: ServiceError, l: Lang, nav: Option<Nav>, headers: &HeaderMap) -> Response {
+pub(crate) fn error_page(
+    e: ServiceError,
+    l: Lang,
+    nav: Option<Nav>,
+    headers: &HeaderMap,
+) -> Response {
     let heading = match &e {
         ServiceError::Unauthenticated => {
             let to = format!("/login{}", l.q());

@@ -405,7 +405,11 @@ async fn meeting_page(
         .collect();
     let mut items = Vec::new();
     for review in agenda {
-        let case = g.get_case(actor, &review.case_id).await.ok().map(|d| d.case);
+        let case = g
+            .get_case(actor, &review.case_id)
+            .await
+            .ok()
+            .map(|d| d.case);
         let may_sign = case
             .as_ref()
             .is_some_and(|c| access::may_sign_off(actor, &meeting, c))
@@ -580,8 +584,16 @@ pub(crate) async fn review(
         let Some(drug) = data.opt_text(&field("drug")) else {
             continue;
         };
-        let level = data.required(&mut errors, &field("evidence_level"), "choose one of the options");
-        let route = data.required(&mut errors, &field("access_route"), "choose one of the options");
+        let level = data.required(
+            &mut errors,
+            &field("evidence_level"),
+            "choose one of the options",
+        );
+        let route = data.required(
+            &mut errors,
+            &field("access_route"),
+            "choose one of the options",
+        );
         if let (Some(evidence_level), Some(access_route)) = (level, route) {
             recommendations.push(NewRecommendation {
                 drug,

@@ -10,11 +10,11 @@
 //! no session yet).
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use axum_extra::extract::CookieJar;
 use ganome_service::{Actor, ServiceError};
 use sha2::{Digest, Sha256};
@@ -105,7 +105,10 @@ impl WebUser {
                 let s = s.as_bytes();
                 // Compare in constant time: the token guards every form.
                 s.len() == expected.len()
-                    && s.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+                    && s.iter()
+                        .zip(expected)
+                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                        == 0
             });
         if ok { Ok(()) } else { Err(csrf_refused(l)) }
     }

@@ -241,7 +241,10 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Err(format!("'{css}' still reads '{last}' on {}", self.url().await))
+        Err(format!(
+            "'{css}' still reads '{last}' on {}",
+            self.url().await
+        ))
     }
 
     async fn count(&self, css: &str) -> R<usize> {
@@ -305,12 +308,37 @@ async fn user(s: &Server, username: &str, display: &str, role: Role, facility: &
 
 /// The C01 panel: username, display name, role, capacity at the meeting.
 const PANEL: &[(&str, &str, Role, &str)] = &[
-    ("c01.chair", "北海 議長", Role::PanelChair, "drug_therapy_physician"),
-    ("c01.onc", "札幌 腫瘍内科", Role::PanelMember, "drug_therapy_physician"),
-    ("c01.genetics", "石狩 遺伝医", Role::PanelMember, "clinical_genetics_physician"),
-    ("c01.gc", "小樽 カウンセラー", Role::PanelMember, "genetic_counsellor"),
+    (
+        "c01.chair",
+        "北海 議長",
+        Role::PanelChair,
+        "drug_therapy_physician",
+    ),
+    (
+        "c01.onc",
+        "札幌 腫瘍内科",
+        Role::PanelMember,
+        "drug_therapy_physician",
+    ),
+    (
+        "c01.genetics",
+        "石狩 遺伝医",
+        Role::PanelMember,
+        "clinical_genetics_physician",
+    ),
+    (
+        "c01.gc",
+        "小樽 カウンセラー",
+        Role::PanelMember,
+        "genetic_counsellor",
+    ),
     ("c01.path", "函館 病理医", Role::PanelMember, "pathologist"),
-    ("c01.molgen", "旭川 分子遺伝", Role::PanelMember, "molecular_genetics_expert"),
+    (
+        "c01.molgen",
+        "旭川 分子遺伝",
+        Role::PanelMember,
+        "molecular_genetics_expert",
+    ),
 ];
 
 async fn walk(s: &Server, b: &Browser) -> R<()> {
@@ -360,7 +388,8 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
     b.fill("#form-patient [name=birth_month]", "4").await?;
     b.click("#register-patient").await?;
     b.find("#no-consent").await?;
-    b.fill("#form-consent [name=form_version]", "2019.1").await?;
+    b.fill("#form-consent [name=form_version]", "2019.1")
+        .await?;
     b.click("#form-consent [name=\"items.secondary_use_academia\"]")
         .await?;
     b.select(
@@ -372,7 +401,8 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
     b.find("#consent-table").await?;
     b.select("#form-case [name=lab_facility_id]", "L01").await?;
     b.fill("#form-case [name=oncotree_code]", "luad").await?;
-    b.fill("#form-case [name=specimen_site]", "右肺上葉").await?;
+    b.fill("#form-case [name=specimen_site]", "右肺上葉")
+        .await?;
     b.fill("#form-case [name=tumor_content_pct]", "40").await?;
     b.shot("patient-consent-order").await;
     b.click("#register-case").await?;
@@ -442,10 +472,16 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
     )?;
     b.go("/panel").await?;
     b.select("#form-meeting [name=mode]", "video").await?;
-    b.select("#form-meeting [name=chair_user_id]", &user_id(s, "c02.chair").await)
-        .await?;
-    b.select("tr[data-user=\"c02.chair\"] select", "drug_therapy_physician")
-        .await?;
+    b.select(
+        "#form-meeting [name=chair_user_id]",
+        &user_id(s, "c02.chair").await,
+    )
+    .await?;
+    b.select(
+        "tr[data-user=\"c02.chair\"] select",
+        "drug_therapy_physician",
+    )
+    .await?;
     b.click("#create-meeting").await?;
     b.find("#meeting-open").await?;
     b.find("#no-reviewable").await?;
@@ -460,8 +496,11 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
     b.login("c01.chair", "ja").await?;
     b.go("/panel").await?;
     b.select("#form-meeting [name=mode]", "real_time").await?;
-    b.select("#form-meeting [name=chair_user_id]", &user_id(s, "c01.chair").await)
-        .await?;
+    b.select(
+        "#form-meeting [name=chair_user_id]",
+        &user_id(s, "c01.chair").await,
+    )
+    .await?;
     for (u, _, _, capacity) in PANEL {
         if *u == "c01.gc" {
             b.click(&format!("tr[data-user=\"{u}\"] input[type=checkbox]"))
@@ -485,19 +524,28 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
 
     // The asynchronous meeting (持ち回り) with everyone.
     b.go("/panel").await?;
-    b.select("#form-meeting [name=mode]", "asynchronous").await?;
+    b.select("#form-meeting [name=mode]", "asynchronous")
+        .await?;
     for (u, _, _, capacity) in PANEL {
         b.select(&format!("tr[data-user=\"{u}\"] select"), capacity)
             .await?;
     }
     b.click("#create-meeting").await?;
     b.find("#composition").await?;
-    check(b.count("#composition tr.missing").await? == 0, "composition complete")?;
+    check(
+        b.count("#composition tr.missing").await? == 0,
+        "composition complete",
+    )?;
     let meeting_path = b
         .url()
         .await
         .split_once("/panel/meetings/")
-        .map(|(_, id)| format!("/panel/meetings/{}", id.split(['?', '#']).next().unwrap_or(id)))
+        .map(|(_, id)| {
+            format!(
+                "/panel/meetings/{}",
+                id.split(['?', '#']).next().unwrap_or(id)
+            )
+        })
         .ok_or("meeting URL")?;
     b.select("#form-review [name=case_id]", &case_id).await?;
     b.fill("#form-review [name=findings_version]", "v1").await?;
@@ -506,28 +554,38 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
         "EGFR L858R (VAF 0.40)。オシメルチニブを推奨。",
     )
     .await?;
-    b.fill("#form-review [name=\"recommendations[0].drug\"]", "osimertinib")
-        .await?;
-    b.fill("#form-review [name=\"recommendations[0].biomarker\"]", "EGFR L858R")
-        .await?;
+    b.fill(
+        "#form-review [name=\"recommendations[0].drug\"]",
+        "osimertinib",
+    )
+    .await?;
+    b.fill(
+        "#form-review [name=\"recommendations[0].biomarker\"]",
+        "EGFR L858R",
+    )
+    .await?;
     b.fill(
         "#form-review [name=\"recommendations[1].drug\"]",
         "amivantamab + lazertinib",
     )
     .await?;
-    b.select("#form-review [name=\"recommendations[1].evidence_level\"]", "B")
-        .await?;
+    b.select(
+        "#form-review [name=\"recommendations[1].evidence_level\"]",
+        "B",
+    )
+    .await?;
     b.select(
         "#form-review [name=\"recommendations[1].access_route\"]",
         "clinical_trial",
     )
     .await?;
-    b.fill("#form-review [name=\"recommendations[1].trial_id\"]", "trial 5")
-        .await?;
+    b.fill(
+        "#form-review [name=\"recommendations[1].trial_id\"]",
+        "trial 5",
+    )
+    .await?;
     b.click("#record-review").await?;
-    let err = b
-        .text("#form-review .field-error")
-        .await?;
+    let err = b.text("#form-review .field-error").await?;
     check(
         err.contains("jRCT"),
         &format!("trial id error next to the field: {err}"),
@@ -540,8 +598,11 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
         .map_err(|e| e.to_string())?;
     check(kept.as_deref() == Some("osimertinib"), "review input kept")?;
     b.shot("review-validation-error").await;
-    b.fill("#form-review [name=\"recommendations[1].trial_id\"]", "NCT04487080")
-        .await?;
+    b.fill(
+        "#form-review [name=\"recommendations[1].trial_id\"]",
+        "NCT04487080",
+    )
+    .await?;
     b.click("#record-review").await?;
     b.find(".case-link").await?;
     b.click("#finalise").await?;
@@ -570,14 +631,14 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
     b.login("k001.dr", "ja").await?;
     b.go(&format!("/cases/{case_id}")).await?;
     b.state_is("panel_reviewed").await?;
-    b.fill("#form-explain [name=explained_by]", "札幌 太郎").await?;
+    b.fill("#form-explain [name=explained_by]", "札幌 太郎")
+        .await?;
     b.click("#record-explanation").await?;
     b.state_is("explained").await?;
-    let recs = b
-        .c
-        .find_all(Locator::Css("#form-treat [name=recommendation_id] option"))
-        .await
-        .map_err(|e| e.to_string())?;
+    let recs =
+        b.c.find_all(Locator::Css("#form-treat [name=recommendation_id] option"))
+            .await
+            .map_err(|e| e.to_string())?;
     let mut osimertinib = None;
     for o in recs {
         let label = o.text().await.unwrap_or_default();
@@ -586,7 +647,8 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
         }
     }
     let rec = osimertinib.ok_or("the osimertinib recommendation is offered")?;
-    b.select("#form-treat [name=recommendation_id]", &rec).await?;
+    b.select("#form-treat [name=recommendation_id]", &rec)
+        .await?;
     b.fill("#form-treat [name=regimen]", "osimertinib 80 mg/day")
         .await?;
     b.click("#record-treatment").await?;
@@ -623,7 +685,9 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
     b.go(&format!("/cases/{case_id}?lang=en")).await?;
     let html = b.source().await;
     check(
-        html.contains("<html lang=\"en\"") && html.contains("Timeline") && html.contains("Followed up"),
+        html.contains("<html lang=\"en\"")
+            && html.contains("Timeline")
+            && html.contains("Followed up"),
         "case page in English",
     )?;
     b.shot("case-english").await;
@@ -631,7 +695,8 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
     b.select("#form-filters [name=state]", "registered").await?;
     b.find("#case-results p").await?;
     b.wait_text("#case-count", |t| t == "0").await?;
-    b.select("#form-filters [name=state]", "followed_up").await?;
+    b.select("#form-filters [name=state]", "followed_up")
+        .await?;
     b.wait_text("#case-count", |t| t == "1").await?;
     check(
         b.url().await.contains("state=followed_up"),
@@ -642,6 +707,10 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
 }
 
 async fn user_id(s: &Server, username: &str) -> String {
-    let token = s.ganome.create_api_token(username, "browser").await.unwrap();
+    let token = s
+        .ganome
+        .create_api_token(username, "browser")
+        .await
+        .unwrap();
     s.ganome.authenticate_token(&token).await.unwrap().user_id
 }
