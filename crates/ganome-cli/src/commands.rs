@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod annotate;
 pub mod demo;
+pub mod findings;
 pub mod hgvs;
 pub mod kb;
 pub mod report;

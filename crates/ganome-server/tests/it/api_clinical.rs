@@ -132,10 +132,12 @@ async fn story(s: Server) {
         .multipart(
             reqwest::multipart::Form::new().part(
                 "file",
-                reqwest::multipart::Part::bytes(b"##fileformat=VCFv4.2\n".to_vec())
-                    .file_name("T.vcf")
-                    .mime_str("text/vcf")
-                    .unwrap(),
+                reqwest::multipart::Part::bytes(
+                    include_bytes!("../../../../testdata/report/egfr_l858r.grch38.vcf").to_vec(),
+                )
+                .file_name("T.vcf")
+                .mime_str("text/vcf")
+                .unwrap(),
             ),
         )
         .send()

@@ -244,7 +244,7 @@ async fn story(s: Server) {
     assert_eq!(r.status(), StatusCode::OK);
 
     // The lab uploads a result file; the SHA-256 is echoed.
-    let content = b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n".to_vec();
+    let content = include_bytes!("../../../../testdata/report/egfr_l858r.grch38.vcf").to_vec();
     let expected = hex::encode(sha2::Sha256::digest(&content));
     let form = reqwest::multipart::Form::new().part(
         "file",
