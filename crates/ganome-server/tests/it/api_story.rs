@@ -15,12 +15,33 @@ pub(crate) struct Server {
 }
 
 pub(crate) async fn start(t: testing::TestStore) -> Server {
+    start_with(t, false).await
+}
+
+/// A server whose data center issues findings (the shipped transcripts and knowledge).
+pub(crate) async fn start_with_findings(t: testing::TestStore) -> Server {
+    start_with(t, true).await
+}
+
+async fn start_with(t: testing::TestStore, findings: bool) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let ganome = Ganome::new(
         Arc::new(t.store.clone()) as Arc<dyn Store>,
         BlobStore::local(dir.path()).unwrap(),
         GanomeConfig::default(),
     );
+    if findings {
+        let (txdb, id) = ganome_service::AnnotationEngine::shipped_transcripts().unwrap();
+        let release = ganome_knowledge::KnowledgeRelease::default_from_shipped_data()
+            .unwrap()
+            .named("shipped");
+        ganome.set_annotation_engine(ganome_service::AnnotationEngine::new(
+            txdb,
+            id,
+            release,
+            ganome_report::GermlineGuidance::shipped().unwrap(),
+        ));
+    }
     ganome.load_shipped_network().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
