@@ -6,6 +6,7 @@ pub mod demo;
 pub mod findings;
 pub mod hgvs;
 pub mod kb;
+pub mod living;
 pub mod report;
 pub mod serve;
 pub mod txdb;

@@ -173,6 +173,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             u.username, u.role, u.facility, u.password
         );
     }
+    let made = crate::commands::living::load(&ganome, "clinician").await?;
+    if made > 0 {
+        println!(
+            "Living network: {made} cases across the network, walked from registration to follow-up."
+        );
+    }
     println!(
         "API token for scripts: ganome token create --data-dir {} --user admin",
         args.store.data_dir.display()
