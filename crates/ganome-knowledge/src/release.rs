@@ -153,9 +153,14 @@ fn sha256_file(path: &Path) -> Result<String, KbError> {
 }
 
 impl KnowledgeRelease {
-    /// The directory of the data shipped with the source tree (`data/knowledge`).
+    /// The directory of the shipped knowledge data: `$GANOME_SHIPPED_DATA/knowledge` when
+    /// that is set (an installed binary with Ganome's `data/` folder copied beside it), else
+    /// the source tree's `data/knowledge`.
     pub fn shipped_data_dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/knowledge")
+        match std::env::var_os("GANOME_SHIPPED_DATA") {
+            Some(dir) => PathBuf::from(dir).join("knowledge"),
+            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/knowledge"),
+        }
     }
 
     /// Builds a release from the data shipped in the repository.

@@ -126,7 +126,7 @@ const TEMPLATES: &[Template] = &[
         PanelReviewed,
     ),
     t(
-        "MTC",
+        "THME",
         "thyroid",
         TestProduct::NccOncoPanel,
         Hotspots(&[("RET", "M918T")]),
