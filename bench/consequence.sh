@@ -23,7 +23,7 @@ SYNTH="$CARGO_TARGET_DIR/release/examples/synth_variants"
 
 # Same inputs for both tools: slice-coordinate GFF3 + slice FASTA, with slice names made
 # plain ("chr7:55014032-55258620" -> "chr7_55014032_55258620") so bcftools' faidx reads them.
-D=testdata/cancer-transcripts
+D=data/transcripts
 # bcftools (1.16) also wants Ensembl-style ids: ID=gene:…, ID=transcript:…, biotype=…
 awk 'BEGIN{FS=OFS="\t"} /^#/ {gsub(/:/,"_"); gsub(/-/,"_"); print; next}
      {gsub(/[:-]/,"_",$1);

@@ -3,7 +3,7 @@
 # (hyperfine medians) and the in-process time per case (build + six renderers, references
 # loaded once, as in the service). Cases: PCGR T001-COAD and T001-BRCA (GRCh38) and a
 # 500-variant panel case (first 500 records of T001-COAD). Transcript database from
-# testdata/cancer-transcripts; knowledge release built from data/knowledge.
+# data/transcripts; knowledge release built from data/knowledge.
 #
 #   bench/report.sh            # RUNS=20 in-process; the CLI timing needs a release `ganome`
 set -euo pipefail
@@ -19,7 +19,7 @@ fi
 BENCH="$CARGO_TARGET_DIR/release/examples/bench_report"
 GANOME="$CARGO_TARGET_DIR/release/ganome"   # optional: built with `cargo build --release -p ganome-cli`
 
-D=testdata/cancer-transcripts
+D=data/transcripts
 V=testdata/variants
 CASES=("$V/T001-COAD.grch38.vcf.gz:COADREAD" "$V/T001-BRCA.grch38.vcf.gz:BRCA" "testdata/report/T001-COAD.head500.vcf:COADREAD")
 

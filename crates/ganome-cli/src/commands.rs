@@ -3,8 +3,10 @@
 pub mod admin;
 pub mod annotate;
 pub mod demo;
+pub mod findings;
 pub mod hgvs;
 pub mod kb;
+pub mod living;
 pub mod report;
 pub mod serve;
 pub mod txdb;

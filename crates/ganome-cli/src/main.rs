@@ -35,6 +35,8 @@ enum Command {
     Hgvs(commands::hgvs::HgvsArgs),
     /// Knowledge base: import, release, diff.
     Kb(commands::kb::KbArgs),
+    /// Publish a knowledge release: findings of every case are re-issued with it.
+    Publish(commands::findings::PublishArgs),
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -63,5 +65,6 @@ fn main() -> anyhow::Result<()> {
         Command::Txdb(args) => commands::txdb::run(args),
         Command::Hgvs(args) => commands::hgvs::run(args),
         Command::Kb(args) => commands::kb::run(args),
+        Command::Publish(args) => runtime()?.block_on(commands::findings::publish(args)),
     }
 }

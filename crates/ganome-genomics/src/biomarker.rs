@@ -119,15 +119,16 @@ pub fn read_biomarkers(path: impl AsRef<Path>) -> Result<Biomarkers, BiomarkerEr
         path: path.clone(),
         source,
     })?;
-    parse(&text, &path)
+    parse_biomarkers(&text, &path)
 }
 
 /// Parses biomarker values held in memory.
 pub fn parse_biomarkers_str(text: &str) -> Result<Biomarkers, BiomarkerError> {
-    parse(text, Path::new("<memory>"))
+    parse_biomarkers(text, Path::new("<memory>"))
 }
 
-fn parse(text: &str, path: &Path) -> Result<Biomarkers, BiomarkerError> {
+/// Parses biomarker text read from `path` (named in errors).
+pub fn parse_biomarkers(text: &str, path: &Path) -> Result<Biomarkers, BiomarkerError> {
     let mut pairs: Vec<(u64, String, String)> = Vec::new();
     if text.trim_start().starts_with('{') {
         let value: serde_json::Value =

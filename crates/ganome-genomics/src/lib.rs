@@ -8,6 +8,7 @@ pub mod cnv;
 pub mod fusion;
 pub mod maf;
 pub mod normalize;
+pub mod results;
 pub mod variant;
 pub mod vcf;
 pub mod vendor;

@@ -153,9 +153,14 @@ fn sha256_file(path: &Path) -> Result<String, KbError> {
 }
 
 impl KnowledgeRelease {
-    /// The directory of the data shipped with the source tree (`data/knowledge`).
+    /// The directory of the shipped knowledge data: `$GANOME_SHIPPED_DATA/knowledge` when
+    /// that is set (an installed binary with Ganome's `data/` folder copied beside it), else
+    /// the source tree's `data/knowledge`.
     pub fn shipped_data_dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/knowledge")
+        match std::env::var_os("GANOME_SHIPPED_DATA") {
+            Some(dir) => PathBuf::from(dir).join("knowledge"),
+            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/knowledge"),
+        }
     }
 
     /// Builds a release from the data shipped in the repository.
@@ -287,27 +292,23 @@ impl KnowledgeRelease {
         self.write(path)
     }
 
-    /// Writes the file, replacing any previous one (for the mutable staging import).
-    pub fn write(&self, path: &Path) -> Result<(), KbError> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| KbError::io(dir, e))?;
-        }
-        let file = ReleaseFile {
+    /// The release file's bytes (what [`KnowledgeRelease::write`] stores).
+    pub fn to_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(&ReleaseFile {
             format: FORMAT_VERSION,
             name: self.name.clone(),
             content_hash: self.content_hash.clone(),
             content: self.content.clone(),
-        };
-        let json = serde_json::to_vec(&file).map_err(|e| KbError::format(path, e.to_string()))?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, json).map_err(|e| KbError::io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| KbError::io(path, e))
+        })
     }
 
-    /// Loads a release file and checks its content hash.
-    pub fn load(path: &Path) -> Result<Self, KbError> {
-        let bytes = std::fs::read(path).map_err(|e| KbError::io(path, e))?;
-        let file: ReleaseFile = serde_json::from_slice(&bytes)
+    /// A release from a release file's bytes, checking its format and content hash.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, KbError> {
+        Self::from_bytes_at(bytes, Path::new("<memory>"))
+    }
+
+    fn from_bytes_at(bytes: &[u8], path: &Path) -> Result<Self, KbError> {
+        let file: ReleaseFile = serde_json::from_slice(bytes)
             .map_err(|e| KbError::format(path, format!("not a release file: {e}")))?;
         if file.format != FORMAT_VERSION {
             return Err(KbError::format(
@@ -324,6 +325,25 @@ impl KnowledgeRelease {
             });
         }
         Ok(release)
+    }
+
+    /// Writes the file, replacing any previous one (for the mutable staging import).
+    pub fn write(&self, path: &Path) -> Result<(), KbError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| KbError::io(dir, e))?;
+        }
+        let json = self
+            .to_bytes()
+            .map_err(|e| KbError::format(path, e.to_string()))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, json).map_err(|e| KbError::io(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| KbError::io(path, e))
+    }
+
+    /// Loads a release file and checks its content hash.
+    pub fn load(path: &Path) -> Result<Self, KbError> {
+        let bytes = std::fs::read(path).map_err(|e| KbError::io(path, e))?;
+        Self::from_bytes_at(&bytes, path)
     }
 
     /// A copy under a release name (the content and hash are unchanged).

@@ -4,6 +4,7 @@ mod audit;
 mod cases;
 mod facilities;
 mod files;
+mod findings;
 mod followup;
 mod panel;
 mod patients;
@@ -20,7 +21,7 @@ use crate::AppState;
 /// The OpenAPI document of `/api/v1`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Ganome API", description = "Cancer genomic medicine: facilities, patients, consent, cases, result files, expert panels, follow-up, audit."),
+    info(title = "Ganome API", description = "Cancer genomic medicine: facilities, patients, consent, cases, result files, findings reports, expert panels, follow-up, audit."),
     paths(
         session::login, session::logout, session::me,
         facilities::list, facilities::get_one, facilities::upsert,
@@ -29,6 +30,7 @@ use crate::AppState;
         patients::record_consent, patients::list_consents, patients::withdraw_consent,
         cases::register, cases::list, cases::get_one, cases::transition,
         files::upload, files::list, files::download,
+        findings::list, findings::issue, findings::get_one, findings::download, findings::releases,
         audit::list,
         panel::create_meeting, panel::list_meetings, panel::get_meeting, panel::finalise_meeting,
         panel::add_review, panel::list_reviews, panel::get_review, panel::sign_off,
@@ -119,6 +121,13 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/v1/cases/{id}/fhir/recommendations",
             get(followup::fhir_recommendations),
         )
+        .route(
+            "/api/v1/cases/{id}/findings",
+            get(findings::list).post(findings::issue),
+        )
+        .route("/api/v1/findings/{id}", get(findings::get_one))
+        .route("/api/v1/findings/{id}/{file}", get(findings::download))
+        .route("/api/v1/knowledge/releases", get(findings::releases))
         .route("/api/v1/treatments", get(followup::list_treatments))
         .route("/api/v1/treatments/{id}/response", post(followup::response))
         .route(

@@ -59,6 +59,15 @@ impl IntoResponse for ApiError {
                 v.errors,
             ),
             ServiceError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, vec![]),
+            ServiceError::Engine(m) => {
+                tracing::error!(error = %m, "annotation engine");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "engine_unavailable",
+                    m,
+                    vec![],
+                )
+            }
             ServiceError::Store(e) => {
                 tracing::error!(error = %e, "storage error");
                 (

@@ -45,6 +45,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/transition", post(cases::transition))
         .route("/cases/{id}/files", post(cases::upload))
+        .route("/cases/{id}/findings", post(cases::issue_findings))
         .route("/cases/{id}/explanation", post(cases::explain))
         .route("/cases/{id}/treatments", post(cases::treat))
         .route("/cases/{id}/outcome", post(cases::outcome))

@@ -7,6 +7,11 @@
 //! | panel member / chair | of cases referred to own panel | ordered by or referred to own facility: read; chair records review | read |
 //! | lab | — | ordered from this lab: read, mark results received | upload, read |
 //! | data-center administrator | read | all: read, issue findings | read |
+//!
+//! Findings reports: read by whoever reads the case except the lab (clinicians, the panel,
+//! the data center); issued by the data-center administrator (and automatically on results).
+//! Knowledge releases are published by the data center's curators, reviewers and
+//! administrators.
 //! | curator, reviewer, researcher, auditor | — | — | — |
 //!
 //! The clinical workflow (panel meetings, reviews, explanations, treatments, outcomes):
@@ -95,6 +100,24 @@ pub fn may_transition(actor: &Actor, case: &Case, to: CaseState) -> bool {
 /// Whether the actor may upload result files to this case (the lab it was ordered from).
 pub fn may_upload_results(actor: &Actor, case: &Case) -> bool {
     actor.role == Role::Lab && actor.facility_id == case.lab_facility_id
+}
+
+/// Whether the actor may read a case's findings reports: anyone who may read the case but the
+/// lab, which sends results and has no part in their interpretation.
+pub fn may_read_findings(actor: &Actor, case: &Case) -> bool {
+    actor.role != Role::Lab && may_read_case(actor, case)
+}
+
+/// Whether the actor may issue findings by hand (the data center's administrator).
+pub fn may_issue_findings(actor: &Actor) -> bool {
+    actor.is_data_center_admin()
+}
+
+/// Whether the actor may publish a knowledge release (data-center curator, reviewer or
+/// administrator).
+pub fn may_publish_knowledge(actor: &Actor) -> bool {
+    actor.facility_kind == ganome_core::FacilityKind::DataCenter
+        && crate::findings::is_knowledge_role(actor.role)
 }
 
 /// Whether the actor may manage facilities and users.

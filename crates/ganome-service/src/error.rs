@@ -22,6 +22,9 @@ pub enum ServiceError {
     /// The request conflicts with the current state (HTTP 409).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The annotation engine is not loaded or failed (HTTP 503; no patient data in the text).
+    #[error("annotation engine: {0}")]
+    Engine(String),
     /// Storage failed (HTTP 500; details are logged, not returned).
     #[error("storage error: {0}")]
     Store(StoreError),
@@ -56,7 +59,7 @@ impl ServiceError {
             ServiceError::NotFound(_) => "not_found",
             ServiceError::Invalid(_) => "invalid",
             ServiceError::Conflict(_) => "conflict",
-            ServiceError::Store(_) => "error",
+            ServiceError::Engine(_) | ServiceError::Store(_) => "error",
         }
     }
 }

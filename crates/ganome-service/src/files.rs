@@ -1,5 +1,6 @@
-//! Result files: stored as received (parsing belongs to the variant engine), with their
-//! SHA-256, size and media type.
+//! Result files: stored as received, with their SHA-256, size and media type. Files of a kind
+//! the variant engine reads (VCF, copy number, fusions, biomarkers) must parse first, and
+//! their arrival issues the case's findings (see `findings`).
 
 use bytes::Bytes;
 use ganome_core::{CaseState, Timestamp};
@@ -55,6 +56,8 @@ impl Ganome {
                 ),
             );
             errors.into_result()?;
+            // A file of a kind Ganome reads must parse before anything is stored.
+            crate::findings::validate_result_file(filename, &content)?;
             let id = new_id();
             let key = format!("cases/{case_id}/{id}");
             let stored = self.blobs.put(&key, content).await?;
@@ -84,13 +87,28 @@ impl Ganome {
                     return Err(e.into());
                 }
             };
-            if case.state == CaseState::SpecimenShipped {
+            let case = if case.state == CaseState::SpecimenShipped {
                 let req = TransitionRequest {
                     to: CaseState::ResultsReceived,
                     at: Some(saved.uploaded_at.max(case.updated_at)),
                     note: Some(format!("result file {}", saved.filename)),
                 };
-                self.transition_checked(actor, &case, req).await?;
+                self.transition_checked(actor, &case, req).await?
+            } else {
+                case
+            };
+            // The data center's engine issues findings as soon as results are in; a later
+            // file (copy numbers after the VCF, say) issues a new version.
+            if let Err(e) = self
+                .issue_findings_for(
+                    &case,
+                    &format!("result file {}", saved.filename),
+                    &actor.user_id,
+                )
+                .await
+            {
+                // The file is kept (results were received); the data center re-issues.
+                tracing::error!(case = %case.id, error = %e, "findings could not be issued");
             }
             Ok(saved)
         }

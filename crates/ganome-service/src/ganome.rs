@@ -1,11 +1,11 @@
 //! The service handle: store, file storage and configuration.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use ganome_store::{AuditEntry, BlobStore, SqlStore, Store};
 
-use crate::{Actor, ServiceError};
+use crate::{Actor, AnnotationEngine, ServiceError};
 
 /// Settings of a running Ganome.
 #[derive(Debug, Clone)]
@@ -28,6 +28,8 @@ pub struct Ganome {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) blobs: BlobStore,
     pub(crate) config: GanomeConfig,
+    /// The findings engine, when this instance issues findings (swapped on a new release).
+    pub(crate) annotation: Arc<RwLock<Option<Arc<AnnotationEngine>>>>,
 }
 
 impl std::fmt::Debug for Ganome {
@@ -45,6 +47,7 @@ impl Ganome {
             store,
             blobs,
             config,
+            annotation: Arc::new(RwLock::new(None)),
         }
     }
 

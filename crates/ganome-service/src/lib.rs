@@ -20,6 +20,7 @@ mod error;
 mod facilities;
 pub mod fhir_clinical;
 mod files;
+mod findings;
 mod followup;
 mod ganome;
 mod ids;
@@ -34,6 +35,7 @@ pub use cases::{CaseDetail, CaseListQuery, RegisterCase, TransitionRequest};
 pub use error::ServiceError;
 pub use facilities::UpsertFacility;
 pub use files::UploadedFile;
+pub use findings::{AnnotationEngine, FindingsDocument, FindingsFormat};
 pub use followup::{
     ClinicalRecord, RecordAdverseEvent, RecordExplanation, RecordOutcome, RecordResponse,
     RecordTreatment,

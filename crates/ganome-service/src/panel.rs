@@ -71,7 +71,9 @@ pub struct NewRecommendation {
 pub struct RecordReview {
     /// The case (must be referred to this panel and in state `findings_issued`).
     pub case_id: String,
-    /// The findings-report version reviewed.
+    /// The findings-report version reviewed: the id of one of the case's findings versions
+    /// (`GET /api/v1/cases/{id}/findings`). Only a case whose findings were issued outside
+    /// Ganome (no version recorded) takes a free-text reference to that report.
     pub findings_version: String,
     /// The discussion.
     pub discussion: String,
@@ -430,6 +432,21 @@ impl Ganome {
             "findings_version",
             "must name the findings-report version reviewed",
         );
+        let versions = self.store.list_findings(&case.id).await?;
+        if !versions.is_empty() {
+            errors.check(
+                versions.iter().any(|v| v.id == req.findings_version.trim()),
+                "findings_version",
+                format!(
+                    "must be the id of one of this case's findings versions ({})",
+                    versions
+                        .iter()
+                        .map(|v| format!("v{} {}", v.version, v.id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
         errors.check(
             !req.discussion.trim().is_empty(),
             "discussion",

@@ -16,6 +16,7 @@ mod audit;
 mod blob;
 mod clinical;
 mod error;
+mod findings;
 mod model;
 mod sql;
 mod store;
@@ -28,6 +29,7 @@ pub use clinical::{
     GermlineFollowUp, Outcome, PanelMeeting, Recommendation, SignOff, Treatment,
 };
 pub use error::StoreError;
+pub use findings::{FindingsStore, FindingsVersion, KnowledgeReleaseRecord, NewFindings};
 pub use model::{
     Case, CaseEvent, CaseFilter, CaseScope, Consent, Designation, Facility, FacilityLink, NewCase,
     NewConsent, NewFacility, NewPatient, NewResultFile, NewUser, Patient, ResultFile, User,

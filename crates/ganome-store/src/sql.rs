@@ -20,6 +20,7 @@ use crate::{
 };
 
 mod clinical;
+mod findings;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -1076,37 +1077,7 @@ impl Store for SqlStore {
         {
             let _w = self.write().await;
             let mut tx = self.pool.begin().await?;
-            let updated = sqlx::query(
-                "UPDATE cases SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
-            )
-            .bind(to.as_str())
-            .bind(at.to_string())
-            .bind(case_id.to_owned())
-            .bind(from.as_str())
-            .execute(&mut *tx)
-            .await?;
-            if updated.rows_affected() != 1 {
-                return Err(StoreError::Conflict(format!(
-                    "case {case_id} is no longer in state {from}"
-                )));
-            }
-            let (next,): (i64,) = sqlx::query_as(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1",
-            )
-            .bind(case_id.to_owned())
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO case_events (case_id, seq, state, at, by_user, note) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(case_id.to_owned())
-            .bind(next)
-            .bind(to.as_str())
-            .bind(at.to_string())
-            .bind(by_user.to_owned())
-            .bind(note.map(str::to_owned))
-            .execute(&mut *tx)
-            .await?;
+            move_case(&mut tx, case_id, from, to, at, by_user, note).await?;
             tx.commit().await?;
         }
         self.get_case(case_id)
@@ -1250,6 +1221,49 @@ impl Store for SqlStore {
         }
         Ok(verify_rows(records))
     }
+}
+
+/// Moves a case from `from` to `to` inside a transaction and appends its event; `Conflict` if
+/// the case is no longer in `from`.
+pub(crate) async fn move_case(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: &str,
+    from: CaseState,
+    to: CaseState,
+    at: Timestamp,
+    by_user: &str,
+    note: Option<&str>,
+) -> Result<(), StoreError> {
+    let updated =
+        sqlx::query("UPDATE cases SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+            .bind(to.as_str())
+            .bind(at.to_string())
+            .bind(case_id.to_owned())
+            .bind(from.as_str())
+            .execute(&mut **tx)
+            .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Conflict(format!(
+            "case {case_id} is no longer in state {from}"
+        )));
+    }
+    let (next,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1")
+            .bind(case_id.to_owned())
+            .fetch_one(&mut **tx)
+            .await?;
+    sqlx::query(
+        "INSERT INTO case_events (case_id, seq, state, at, by_user, note) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(case_id.to_owned())
+    .bind(next)
+    .bind(to.as_str())
+    .bind(at.to_string())
+    .bind(by_user.to_owned())
+    .bind(note.map(str::to_owned))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn idempotent_entity(

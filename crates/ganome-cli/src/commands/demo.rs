@@ -147,36 +147,6 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Makes sure the data folder holds a knowledge release built from the data shipped in the
-/// repository (`DATA_DIR/kb/releases/shipped.json`), and returns a one-line summary.
-pub fn ensure_shipped_knowledge(data_dir: &Path) -> anyhow::Result<String> {
-    use ganome_knowledge::KnowledgeRelease;
-    let dir = data_dir.join("kb").join("releases");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join("shipped.json");
-    if !path.exists() {
-        let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.set_message("Building the knowledge release from the shipped CIViC, OncoTree, approvals and trials data…");
-        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-        let release = KnowledgeRelease::default_from_shipped_data()
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .context("cannot build the shipped knowledge release; run from the source tree (data/knowledge)")?
-            .named("shipped");
-        release.save(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
-        spinner.finish_and_clear();
-    }
-    let release = KnowledgeRelease::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let c = &release.content;
-    Ok(format!(
-        "Knowledge release {}: {} evidence items, {} approvals, {} trials, {} tumour types.",
-        release.label(),
-        c.evidence.len(),
-        c.approvals.len(),
-        c.trials.len(),
-        c.tumor_types.nodes.len(),
-    ))
-}
-
 /// Runs `ganome demo`.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let ganome = args.store.open().await?;
@@ -188,7 +158,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         "National network: {} core, {} hub, {} cooperative hospitals, {} labs, {} data center.",
         counts.core, counts.hub, counts.cooperative, counts.labs, counts.data_centers
     );
-    println!("{}", ensure_shipped_knowledge(&args.store.data_dir)?);
+    println!(
+        "{}",
+        crate::commands::findings::ensure_engine(&ganome).await?
+    );
     let users = ensure_demo_users(&ganome, &args.store.data_dir).await?;
     println!(
         "Demo users (also in {}):",
@@ -198,6 +171,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         println!(
             "  {:<20} {:<14} {:<6} password: {}",
             u.username, u.role, u.facility, u.password
+        );
+    }
+    let made = crate::commands::living::load(&ganome, "clinician").await?;
+    if made > 0 {
+        println!(
+            "Living network: {made} cases across the network, walked from registration to follow-up."
         );
     }
     println!(

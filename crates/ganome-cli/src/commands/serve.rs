@@ -47,5 +47,9 @@ pub async fn serve(ganome: Ganome, bind: std::net::IpAddr, port: u16) -> anyhow:
 /// Runs `ganome serve`.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let ganome = args.store.open().await?;
+    println!(
+        "{}",
+        crate::commands::findings::ensure_engine(&ganome).await?
+    );
     serve(ganome, args.bind, args.port()?).await
 }

@@ -56,6 +56,17 @@ pub fn open_text(path: &Path) -> io::Result<(Box<dyn BufRead>, Compression)> {
     Ok((reader, compression))
 }
 
+/// Buffered text over bytes held in memory, decompressing BGZF or gzip as [`open_text`] does.
+pub fn text_from_bytes(bytes: &[u8]) -> (Box<dyn BufRead + '_>, Compression) {
+    let compression = detect(&bytes[..bytes.len().min(18)]);
+    let reader: Box<dyn BufRead + '_> = match compression {
+        Compression::Plain => Box::new(bytes),
+        Compression::Bgzf => Box::new(noodles_bgzf::io::Reader::new(bytes)),
+        Compression::Gzip => Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(bytes))),
+    };
+    (reader, compression)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

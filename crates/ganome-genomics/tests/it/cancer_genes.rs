@@ -1,5 +1,5 @@
 //! GRCh38 cancer-gene hotspots against the LRG-derived slices and the KRAS cdot fixtures
-//! (testdata/cancer-transcripts, see PROVENANCE.md). Coordinates are the published GRCh38
+//! (data/transcripts, see PROVENANCE.md). Coordinates are the published GRCh38
 //! positions; REF bases are checked against the database first.
 
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use ganome_genomics::consequence::{VariantAnnotation, annotate_allele};
 use ganome_genomics::txdb::TranscriptDb;
 
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/cancer-transcripts")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/transcripts")
 }
 
 fn lrg_db() -> TranscriptDb {

@@ -21,11 +21,11 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The GRCh38 cancer-gene transcript database from testdata/cancer-transcripts.
+/// The GRCh38 cancer-gene transcript database from data/transcripts.
 pub fn txdb() -> &'static TranscriptDb {
     static DB: OnceLock<TranscriptDb> = OnceLock::new();
     DB.get_or_init(|| {
-        let d = root().join("testdata/cancer-transcripts");
+        let d = root().join("data/transcripts");
         TranscriptDb::from_gff_fasta(
             &d.join("transcripts.chrom_coords.gff3"),
             &d.join("genomic_slices.fa"),

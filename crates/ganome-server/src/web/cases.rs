@@ -12,7 +12,7 @@ use ganome_service::{
     CaseListQuery, ClinicalRecord, RecordAdverseEvent, RecordExplanation, RecordOutcome,
     RecordResponse, RecordTreatment, ServiceError, TransitionRequest, access,
 };
-use ganome_store::{Case, CaseEvent, Patient, ResultFile, Treatment};
+use ganome_store::{Case, CaseEvent, FindingsVersion, Patient, ResultFile, Treatment};
 use serde::Deserialize;
 
 use super::forms::{FormData, FormState};
@@ -146,13 +146,58 @@ pub(crate) async fn list(
 /// One version of the findings report, as the case page lists it.
 #[derive(Debug, Clone)]
 pub(crate) struct FindingsRow {
+    pub id: String,
     pub version: i64,
     pub issued_at: String,
     pub knowledge_release: String,
     pub report_id: String,
-    pub counts: String,
+    pub reason: String,
+    pub summary: String,
+    pub germline_flag: bool,
     pub html_url: String,
     pub other_urls: Vec<(&'static str, String)>,
+}
+
+impl FindingsRow {
+    pub(crate) fn new(v: &FindingsVersion, l: Lang) -> FindingsRow {
+        let base = format!("/api/v1/findings/{}", v.id);
+        let mut summary = format!(
+            "{} {} · {} {} · {} {}",
+            l.alterations(),
+            v.alterations,
+            l.vus(),
+            v.vus,
+            l.options(),
+            v.options
+        );
+        if let Some(top) = &v.top_level {
+            summary.push_str(&format!(" ({} {top})", l.top_level()));
+        }
+        summary.push_str(&format!(" · {} {}", l.trials(), v.trials));
+        let (this, other, other_label) = if l.en {
+            ("en", "ja", "日本語 HTML")
+        } else {
+            ("ja", "en", "English HTML")
+        };
+        FindingsRow {
+            id: v.id.clone(),
+            version: v.version,
+            issued_at: l.time(&v.issued_at),
+            knowledge_release: v.knowledge_release.clone(),
+            report_id: v.report_id.clone(),
+            reason: v.reason.clone(),
+            summary,
+            germline_flag: v.germline_flag,
+            html_url: format!("{base}/report.{this}.html"),
+            other_urls: vec![
+                (other_label, format!("{base}/report.{other}.html")),
+                ("JSON", format!("{base}/report.json")),
+                ("FHIR", format!("{base}/report.fhir.json")),
+                ("TSV", format!("{base}/report.tsv")),
+                ("XLSX", format!("{base}/report.xlsx")),
+            ],
+        }
+    }
 }
 
 #[derive(Template)]
@@ -170,6 +215,7 @@ struct CasePage {
     findings: Vec<FindingsRow>,
     next_action: Option<CaseState>,
     may_upload: bool,
+    may_issue: bool,
     may_follow_up: bool,
     panel_view: bool,
     clinician_view: bool,
@@ -264,12 +310,28 @@ impl CasePage {
             .map(|c| {
                 c.reviews
                     .iter()
-                    .map(|r| r.findings_version.clone())
+                    .map(|r| self.version_label(&r.findings_version))
                     .collect()
             })
             .unwrap_or_default();
         v.dedup();
         v
+    }
+
+    /// `v2` for a findings version id of this case (the id itself when unknown).
+    fn version_label(&self, id: &str) -> String {
+        self.findings
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| format!("v{}", f.version))
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// Whether a panel review pinned this version.
+    fn pinned(&self, id: &str) -> bool {
+        self.clinical
+            .as_ref()
+            .is_some_and(|c| c.reviews.iter().any(|r| r.findings_version == id))
     }
 }
 
@@ -307,12 +369,19 @@ async fn case_page(
     } else {
         None
     };
-    let findings = Vec::new();
+    let findings = if access::may_read_findings(actor, &case) {
+        match g.list_findings(actor, id).await {
+            Ok(v) => v.iter().rev().map(|f| FindingsRow::new(f, l)).collect(),
+            Err(e) => return error_page(e, l, Some(nav), headers),
+        }
+    } else {
+        Vec::new()
+    };
+    // Findings are issued by the data center's engine (the form below), never by a bare
+    // state change, so `findings_issued` always has a report behind it.
     let next_action = case.state.next().filter(|s| {
-        matches!(
-            s,
-            CaseState::SpecimenShipped | CaseState::ResultsReceived | CaseState::FindingsIssued
-        ) && access::may_transition(actor, &case, *s)
+        matches!(s, CaseState::SpecimenShipped | CaseState::ResultsReceived)
+            && access::may_transition(actor, &case, *s)
             && !(actor.role == Role::Lab && *s == CaseState::ResultsReceived)
     });
     let names = Names::load(g, actor, l).await;
@@ -322,6 +391,11 @@ async fn case_page(
             nav: Some(nav),
             form,
             may_upload: access::may_upload_results(actor, &case),
+            may_issue: access::may_issue_findings(actor)
+                && !matches!(
+                    case.state,
+                    CaseState::Registered | CaseState::SpecimenShipped
+                ),
             may_follow_up: access::may_record_follow_up(actor, &case),
             panel_view: actor.role.is_panel() && actor.facility_id == case.panel_facility_id,
             clinician_view: access::may_register(actor)
@@ -430,6 +504,33 @@ pub(crate) async fn transition(
         "form-transition",
         &data,
         "timeline",
+        result,
+    )
+    .await
+}
+
+pub(crate) async fn issue_findings(
+    State(state): State<AppState>,
+    user: WebUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+    Form(data): Form<Vec<(String, String)>>,
+) -> Response {
+    let (l, data) = match posted(&user, &headers, &q, data) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let result = state.ganome.issue_findings(&user.actor, &id).await;
+    answer(
+        &state,
+        &user,
+        l,
+        &headers,
+        &id,
+        "form-issue",
+        &data,
+        "findings",
         result,
     )
     .await

@@ -176,6 +176,9 @@ impl FormState {
             ServiceError::Forbidden(m) | ServiceError::Conflict(m) | ServiceError::NotFound(m) => {
                 s.general = Some(lang.message(m));
             }
+            ServiceError::Engine(m) => {
+                s.general = Some(format!("{} ({})", lang.error_engine(), m));
+            }
             ServiceError::Unauthenticated => {
                 s.general = Some(lang.log_in().to_owned());
             }

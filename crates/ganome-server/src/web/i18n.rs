@@ -371,6 +371,7 @@ labels! {
     error_conflict => "現在の状態ではこの操作はできません。", "This cannot be done in the current state.";
     error_invalid => "入力内容に誤りがあります。各項目の説明を確認してください。", "Some entries need correcting; see the notes next to the fields.";
     error_internal => "サーバーでエラーが発生しました。時間をおいて再度お試しください。", "The server failed; please try again later.";
+    error_engine => "データセンターの解析エンジンが利用できません。", "The data center's annotation engine is not available.";
     error_csrf => "フォームの有効期限が切れたか、別のサイトから送信されました。ページを再読み込みしてやり直してください。", "The form expired or was sent from another site; reload the page and try again.";
 
     cases_title => "症例一覧", "Cases";
@@ -428,9 +429,18 @@ labels! {
     findings_pinned => "エキスパートパネルが検討した版", "Version reviewed by the expert panel";
     findings_issued_at => "発行日時", "Issued";
     knowledge_release => "知識ベース版", "Knowledge release";
-    report_id => "報告書 ID", "Report id";
     open_report => "報告書を開く", "Open report";
-    counts => "所見数", "Findings";
+    counts => "所見", "Findings";
+    alterations => "変異", "alterations";
+    vus => "VUS", "VUS";
+    options => "治療選択肢", "treatment options";
+    trials => "臨床試験", "trials";
+    top_level => "最高エビデンスレベル", "top level";
+    germline_flag => "二次的所見の可能性", "possible germline finding";
+    reason => "発行理由", "Reason";
+    issue_findings => "調査結果を発行（再発行）", "Issue the findings (again)";
+    issue_findings_hint => "結果ファイルと現在の知識ベース版から調査結果を作成します。結果受領時には自動で発行されます。", "Builds the findings from the result files and the current knowledge release; they are issued automatically when results arrive.";
+    choose_version => "症例と版を選択", "Choose the case's version";
 
     transition_title => "状態の更新", "Move the case on";
     transition_to => "次の状態へ", "Record";

@@ -73,6 +73,7 @@ pub(crate) fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
         ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ServiceError::Conflict(_) => StatusCode::CONFLICT,
+        ServiceError::Engine(_) => StatusCode::SERVICE_UNAVAILABLE,
         ServiceError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -198,12 +199,14 @@ pub(crate) fn error_page(
         ServiceError::NotFound(_) => l.error_not_found(),
         ServiceError::Invalid(_) => l.error_invalid(),
         ServiceError::Conflict(_) => l.error_conflict(),
+        ServiceError::Engine(_) => l.error_engine(),
         ServiceError::Store(_) => l.error_internal(),
     };
     let detail = match &e {
-        ServiceError::Forbidden(m) | ServiceError::NotFound(m) | ServiceError::Conflict(m) => {
-            l.message(m)
-        }
+        ServiceError::Forbidden(m)
+        | ServiceError::NotFound(m)
+        | ServiceError::Conflict(m)
+        | ServiceError::Engine(m) => l.message(m),
         ServiceError::Invalid(v) => v
             .errors
             .iter()

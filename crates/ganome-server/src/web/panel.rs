@@ -283,6 +283,17 @@ pub(crate) struct AgendaItem {
     pub signed_here: bool,
 }
 
+/// A findings version a review may pin, with its case.
+#[derive(Debug, Clone)]
+pub(crate) struct VersionOption {
+    pub case_id: String,
+    pub id: String,
+    pub label: String,
+    /// The latest version of a case awaiting review (pre-selected only when it is the only
+    /// case, so a choice is never made for the user between cases).
+    pub candidate: bool,
+}
+
 /// The input names of one recommendation row of the review form.
 #[derive(Debug, Clone)]
 pub(crate) struct RecommendationRow {
@@ -309,6 +320,7 @@ struct MeetingPage {
     may_hold: bool,
     chair_name: String,
     rec_rows: Vec<RecommendationRow>,
+    versions: Vec<VersionOption>,
     levels: &'static [JpEvidenceLevel],
     routes: &'static [AccessRoute],
     csrf: String,
@@ -317,6 +329,19 @@ struct MeetingPage {
 impl MeetingPage {
     fn composition_ok(&self) -> bool {
         self.composition.iter().all(CompositionRow::ok)
+    }
+
+    /// `GNM-… v2` for a findings version id (the id itself when unknown).
+    fn version_label(&self, id: &str) -> String {
+        self.versions
+            .iter()
+            .find(|v| v.id == id)
+            .map(|v| v.label.clone())
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    fn candidate_versions(&self) -> Vec<&VersionOption> {
+        self.versions.iter().filter(|v| v.candidate).collect()
     }
 
     fn signoff_form(&self, review_id: &str) -> FormState {
@@ -443,6 +468,30 @@ async fn meeting_page(
             .collect(),
         Err(_) => Vec::new(),
     };
+    let mut versions = Vec::new();
+    let agenda_cases = items.iter().filter_map(|i| i.case.as_ref());
+    for (c, candidate) in candidates
+        .iter()
+        .map(|c| (c, true))
+        .chain(agenda_cases.map(|c| (c, false)))
+    {
+        if let Ok(vs) = g.list_findings(actor, &c.id).await {
+            for v in vs.iter().rev() {
+                versions.push(VersionOption {
+                    case_id: c.id.clone(),
+                    id: v.id.clone(),
+                    label: format!(
+                        "{} v{} · {} · {}",
+                        c.case_number,
+                        v.version,
+                        v.knowledge_release,
+                        l.time(&v.issued_at)
+                    ),
+                    candidate,
+                });
+            }
+        }
+    }
     let may_hold = actor.role.is_panel() && actor.facility_id == meeting.panel_facility_id;
     let chair_name = meeting
         .chair_user_id
@@ -482,6 +531,7 @@ async fn meeting_page(
                     }
                 })
                 .collect(),
+            versions,
             levels: JpEvidenceLevel::ALL,
             routes: AccessRoute::ALL,
             csrf: user.csrf.clone(),

@@ -7,13 +7,13 @@ use ganome_store::testing;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::api_story::{Server, add_user, start, token};
+use crate::api_story::{Server, add_user, start_with_findings, token};
 
 #[tokio::test]
 async fn api_clinical_story_on_every_backend() {
     for t in testing::all_backends().await {
         let name = t.name;
-        story(start(t).await).await;
+        story(start_with_findings(t).await).await;
         eprintln!("API clinical story passed on {name}");
     }
 }
@@ -132,24 +132,74 @@ async fn story(s: Server) {
         .multipart(
             reqwest::multipart::Form::new().part(
                 "file",
-                reqwest::multipart::Part::bytes(b"##fileformat=VCFv4.2\n".to_vec())
-                    .file_name("T.vcf")
-                    .mime_str("text/vcf")
-                    .unwrap(),
+                reqwest::multipart::Part::bytes(
+                    include_bytes!("../../../../testdata/report/egfr_l858r.grch38.vcf").to_vec(),
+                )
+                .file_name("T.vcf")
+                .mime_str("text/vcf")
+                .unwrap(),
             ),
         )
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
-    let (st, _) = api
-        .post(
-            &admin,
-            &format!("/api/v1/cases/{cid}/transitions"),
-            json!({"to": "findings_issued"}),
-        )
-        .await;
+    // The data center's engine issued the findings on arrival: EGFR L858R in LUAD → level A.
+    let (st, case_now) = api.get(&clinician, &format!("/api/v1/cases/{cid}")).await;
     assert_eq!(st, StatusCode::OK);
+    assert_eq!(case_now["state"], "findings_issued", "{case_now}");
+    let (st, versions) = api
+        .get(&clinician, &format!("/api/v1/cases/{cid}/findings"))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{versions}");
+    assert_eq!(versions.as_array().unwrap().len(), 1);
+    assert_eq!(versions[0]["top_level"], "A");
+    let fid = versions[0]["id"].as_str().unwrap().to_owned();
+    let html = api
+        .http
+        .get(format!("{}/api/v1/findings/{fid}/report.en.html", s.base))
+        .bearer_auth(&chair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(html.status(), StatusCode::OK);
+    assert_eq!(
+        html.headers()["x-report-id"],
+        versions[0]["report_id"].as_str().unwrap()
+    );
+    let html = html.text().await.unwrap();
+    assert!(html.contains("EGFR") && html.to_lowercase().contains("osimertinib"));
+    let fhir = api
+        .get(&chair, &format!("/api/v1/findings/{fid}/report.fhir.json"))
+        .await;
+    assert_eq!(fhir.0, StatusCode::OK);
+    assert_eq!(fhir.1["resourceType"], "Bundle");
+    assert_eq!(
+        api.get(&lab, &format!("/api/v1/cases/{cid}/findings"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.get(&chair, &format!("/api/v1/findings/{fid}/report.doc"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (st, _) = api
+        .post(&admin, &format!("/api/v1/cases/{cid}/findings"), json!({}))
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::CONFLICT,
+        "unchanged findings are not re-issued"
+    );
+    let (st, releases) = api.get(&clinician, "/api/v1/knowledge/releases").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        releases.as_array().unwrap().is_empty(),
+        "the test engine registers none"
+    );
 
     // A live meeting without a genetic counsellor cannot be finalised: 422 naming it.
     let today = ganome_core::Timestamp::now().date().to_string();
@@ -200,7 +250,7 @@ async fn story(s: Server) {
     assert_eq!(st, StatusCode::CREATED, "{meeting}");
     let mid = meeting["id"].as_str().unwrap().to_owned();
     let review_body = json!({
-        "case_id": cid, "findings_version": "findings/1",
+        "case_id": cid, "findings_version": fid,
         "discussion": "KRAS G12C; sotorasib.",
         "germline": {"counselling_referral": true, "confirmatory_test": false, "note": null},
         "recommendations": [
@@ -238,6 +288,18 @@ async fn story(s: Server) {
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
 
+    // A review pins one of the case's findings versions, by id.
+    let mut unpinned = review_body.clone();
+    unpinned["findings_version"] = json!("findings/1");
+    let (st, body) = api
+        .post(
+            &chair,
+            &format!("/api/v1/panel/meetings/{mid}/reviews"),
+            unpinned,
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "findings_version");
     let (st, review) = api
         .post(
             &chair,

@@ -15,12 +15,33 @@ pub(crate) struct Server {
 }
 
 pub(crate) async fn start(t: testing::TestStore) -> Server {
+    start_with(t, false).await
+}
+
+/// A server whose data center issues findings (the shipped transcripts and knowledge).
+pub(crate) async fn start_with_findings(t: testing::TestStore) -> Server {
+    start_with(t, true).await
+}
+
+async fn start_with(t: testing::TestStore, findings: bool) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let ganome = Ganome::new(
         Arc::new(t.store.clone()) as Arc<dyn Store>,
         BlobStore::local(dir.path()).unwrap(),
         GanomeConfig::default(),
     );
+    if findings {
+        let (txdb, id) = ganome_service::AnnotationEngine::shipped_transcripts().unwrap();
+        let release = ganome_knowledge::KnowledgeRelease::default_from_shipped_data()
+            .unwrap()
+            .named("shipped");
+        ganome.set_annotation_engine(ganome_service::AnnotationEngine::new(
+            txdb,
+            id,
+            release,
+            ganome_report::GermlineGuidance::shipped().unwrap(),
+        ));
+    }
     ganome.load_shipped_network().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -244,7 +265,7 @@ async fn story(s: Server) {
     assert_eq!(r.status(), StatusCode::OK);
 
     // The lab uploads a result file; the SHA-256 is echoed.
-    let content = b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n".to_vec();
+    let content = include_bytes!("../../../../testdata/report/egfr_l858r.grch38.vcf").to_vec();
     let expected = hex::encode(sha2::Sha256::digest(&content));
     let form = reqwest::multipart::Form::new().part(
         "file",

@@ -23,7 +23,7 @@ use ganome_service::CreateUser;
 use ganome_store::testing;
 use serde_json::json;
 
-use crate::api_story::{Server, start};
+use crate::api_story::{Server, start_with_findings};
 
 const PASSWORD: &str = "a long test password";
 
@@ -134,7 +134,7 @@ async fn browser_story() {
         .connect(&webdriver)
         .await
         .expect("a chromium session");
-    let server = start(testing::sqlite().await.unwrap()).await;
+    let server = start_with_findings(testing::sqlite().await.unwrap()).await;
     let b = Browser {
         c: client.clone(),
         base: server.base.clone(),
@@ -441,19 +441,45 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
         .await
         .map_err(|e| e.to_string())?;
     b.click("#upload").await?;
-    b.state_is("results_received").await?;
+    // The data center's engine issues the findings as soon as the results are in; the lab
+    // sees the state, not the report.
+    b.state_is("findings_issued").await?;
     check(
         b.source().await.contains("egfr_l858r.grch38.vcf"),
         "uploaded file listed",
     )?;
+    check(
+        b.count("#findings-versions").await? == 0,
+        "the lab sees no findings",
+    )?;
     b.shot("lab-upload").await;
     b.logout().await?;
 
-    // The data center issues the findings.
+    // The data center sees findings v1; issuing again from unchanged inputs is refused.
     b.login("dc.admin", "ja").await?;
     b.go(&format!("/cases/{case_id}")).await?;
-    b.click("#transition-findings_issued").await?;
-    b.state_is("findings_issued").await?;
+    b.find("#findings-versions tr[data-version=\"1\"]").await?;
+    b.click("#issue-findings").await?;
+    b.find("#form-issue-alert").await?;
+    check(
+        b.count("#findings-versions tbody tr").await? == 1,
+        "no second version from unchanged inputs",
+    )?;
+    b.shot("findings-data-center").await;
+    // The report opens in the page language.
+    let report = b
+        .find("#report-v1")
+        .await?
+        .attr("href")
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("report link")?;
+    check(report.ends_with("/report.ja.html"), "Japanese report link")?;
+    b.go(&report).await?;
+    let html = b.source().await;
+    check(html.contains("EGFR"), "the report names EGFR")?;
+    b.shot("findings-report-ja").await;
+    b.go("/").await?;
     b.logout().await?;
 
     // An unrelated panel (C02) sees nothing of the case.
@@ -548,7 +574,17 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
         })
         .ok_or("meeting URL")?;
     b.select("#form-review [name=case_id]", &case_id).await?;
-    b.fill("#form-review [name=findings_version]", "v1").await?;
+    let version = b
+        .find(&format!(
+            "#form-review [name=findings_version] option[data-case=\"{case_id}\"]"
+        ))
+        .await?
+        .attr("value")
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("a findings version to pin")?;
+    b.select("#form-review [name=findings_version]", &version)
+        .await?;
     b.fill(
         "#form-review [name=discussion]",
         "EGFR L858R (VAF 0.40)。オシメルチニブを推奨。",
@@ -631,6 +667,8 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
     b.login("k001.dr", "ja").await?;
     b.go(&format!("/cases/{case_id}")).await?;
     b.state_is("panel_reviewed").await?;
+    b.find("#findings-versions tr[data-version=\"1\"] .badge.ok")
+        .await?;
     b.fill("#form-explain [name=explained_by]", "札幌 太郎")
         .await?;
     b.click("#record-explanation").await?;

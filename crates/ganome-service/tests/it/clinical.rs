@@ -153,7 +153,9 @@ async fn story(g: &Ganome) {
         &case.id,
         "T.vcf",
         "text/vcf",
-        Bytes::from_static(b"##fileformat=VCFv4.2\n"),
+        Bytes::from_static(include_bytes!(
+            "../../../../testdata/report/egfr_l858r.grch38.vcf"
+        )),
     )
     .await
     .unwrap();

@@ -186,7 +186,10 @@ async fn story(g: &Ganome, t: &testing::TestStore) {
     )
     .await
     .unwrap();
-    let content = Bytes::from_static(b"##fileformat=VCFv4.2\n");
+    // A real VCF (CIViC EGFR L858R on GRCh38; testdata/report/PROVENANCE.md).
+    let content = Bytes::from_static(include_bytes!(
+        "../../../../testdata/report/egfr_l858r.grch38.vcf"
+    ));
     let file = g
         .upload_result_file(&lab_user, &case.id, "T001.vcf", "text/vcf", content.clone())
         .await
