@@ -280,8 +280,8 @@ impl CasePage {
                 }
                 label.push_str(&format!(
                     " — {}, {}",
-                    self.l.of(&r.evidence_level),
-                    self.l.of(&r.access_route)
+                    self.l.of(r.evidence_level),
+                    self.l.of(r.access_route)
                 ));
                 if let Some(t) = &r.trial_id {
                     label.push_str(&format!(" {t}"));
@@ -472,7 +472,7 @@ pub(crate) async fn transition(
     let l = q.lang();
     let data = FormData(data);
     if let Err(r) = user.check_post(data.get("csrf"), &headers, l) {
-        return r;
+        return *r;
     }
     let mut errors = ValidationErrors::new();
     let to = data.required::<CaseState>(&mut errors, "to", "choose one of the options");
@@ -517,9 +517,9 @@ pub(crate) async fn issue_findings(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let result = state.ganome.issue_findings(&user.actor, &id).await;
     answer(
@@ -594,7 +594,7 @@ pub(crate) async fn upload(
         }
     }
     if let Err(r) = user.check_post(csrf.as_deref(), &headers, l) {
-        return r;
+        return *r;
     }
     let result = match file {
         Some((name, media, bytes)) if !name.is_empty() => {
@@ -651,19 +651,6 @@ fn media_type(filename: &str, sent: &str) -> String {
         .unwrap_or_else(|| sent.to_owned())
 }
 
-/// Reads a posted form and checks its token; the page language comes with it.
-fn posted(
-    user: &WebUser,
-    headers: &HeaderMap,
-    q: &LangQuery,
-    data: Vec<(String, String)>,
-) -> Result<(Lang, FormData), Response> {
-    let l = q.lang();
-    let data = FormData(data);
-    user.check_post(data.get("csrf"), headers, l)?;
-    Ok((l, data))
-}
-
 pub(crate) async fn explain(
     State(state): State<AppState>,
     user: WebUser,
@@ -672,9 +659,9 @@ pub(crate) async fn explain(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut errors = ValidationErrors::new();
     let on = data.required_date(&mut errors, "explained_on");
@@ -718,9 +705,9 @@ pub(crate) async fn treat(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut errors = ValidationErrors::new();
     let line = data.required::<i64>(&mut errors, "line", "not a whole number");
@@ -771,9 +758,9 @@ pub(crate) async fn outcome(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut errors = ValidationErrors::new();
     let vital = data.required(&mut errors, "vital_status", "choose one of the options");
@@ -818,9 +805,9 @@ pub(crate) async fn response(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let case_id = data.text("case_id");
     let mut errors = ValidationErrors::new();
@@ -866,9 +853,9 @@ pub(crate) async fn adverse_event(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let case_id = data.text("case_id");
     let mut errors = ValidationErrors::new();

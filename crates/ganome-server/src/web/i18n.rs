@@ -187,10 +187,49 @@ impl Lang {
             ("not a date and time", "日時を入力してください"),
             ("choose one of the options", "選択肢から選んでください"),
         ];
+        // Messages that carry an id or a name: recognised by a fixed part.
+        const CONTAINS: &[(&str, &str)] = &[
+            (
+                "the findings are unchanged",
+                "結果ファイルがない、結果が未受領、または調査結果に変更がないため、新しい版は発行されませんでした",
+            ),
+            (
+                "is outside your facility's scope",
+                "あなたの施設が閲覧できる範囲の外です",
+            ),
+            (
+                "a panel reviews cases whose findings are issued",
+                "エキスパートパネルで検討できるのは調査結果発行済の症例です",
+            ),
+            (
+                "is not referred to this panel",
+                "この症例はこのエキスパートパネルに紹介されていません",
+            ),
+            (
+                "must be the id of one of this case's findings versions",
+                "この症例の調査結果の版を選択してください",
+            ),
+            ("is already signed off", "すでに承認済です"),
+            ("is already finalised", "すでに確定済です"),
+            (
+                "must be finalised (its composition checked) before sign-off",
+                "承認の前に出席者を確定（構成要件を確認）してください",
+            ),
+            (
+                "no patient with that record number",
+                "そのカルテ番号の患者は登録されていません",
+            ),
+        ];
         TABLE
             .iter()
             .find(|(en, _)| *en == m)
             .map(|(_, ja)| (*ja).to_owned())
+            .or_else(|| {
+                CONTAINS
+                    .iter()
+                    .find(|(en, _)| m.contains(en))
+                    .map(|(_, ja)| (*ja).to_owned())
+            })
             .unwrap_or_else(|| m.to_owned())
     }
 }
@@ -591,9 +630,9 @@ mod tests {
     fn enums_have_english_labels_and_times_are_japan_time() {
         let en = Lang { en: true };
         let ja = Lang::default();
-        assert_eq!(en.of(&CaseState::FindingsIssued), "Findings issued");
-        assert_eq!(ja.of(&CaseState::FindingsIssued), "調査結果発行");
-        assert_eq!(en.of(&PanelRole::GeneticCounsellor), "Genetic counsellor");
+        assert_eq!(en.of(CaseState::FindingsIssued), "Findings issued");
+        assert_eq!(ja.of(CaseState::FindingsIssued), "調査結果発行");
+        assert_eq!(en.of(PanelRole::GeneticCounsellor), "Genetic counsellor");
         let t = Timestamp::parse("2024-04-01T23:30:00Z").unwrap();
         assert_eq!(ja.time(&t), "2024-04-02 08:30 JST");
         assert_eq!(ja.message("must not be empty"), "入力してください");

@@ -30,18 +30,6 @@ const GUEST_ROWS: usize = 3;
 /// Recommendation rows on the review form.
 const RECOMMENDATION_ROWS: usize = 3;
 
-fn posted(
-    user: &WebUser,
-    headers: &HeaderMap,
-    q: &LangQuery,
-    data: Vec<(String, String)>,
-) -> Result<(Lang, FormData), Response> {
-    let l = q.lang();
-    let data = FormData(data);
-    user.check_post(data.get("csrf"), headers, l)?;
-    Ok((l, data))
-}
-
 /// Renames `attendees[3].name` to `row5.name` (or whatever form row the service's index
 /// stands for), so an error lands on the row the user filled.
 fn remap(e: ServiceError, prefix: &str, rows: &[String]) -> ServiceError {
@@ -181,9 +169,9 @@ pub(crate) async fn create(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut errors = ValidationErrors::new();
     let held_on = data.required_date(&mut errors, "held_on");
@@ -591,9 +579,9 @@ pub(crate) async fn finalise(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let result = state.ganome.finalise_meeting(&user.actor, &id).await;
     answer(
@@ -618,9 +606,9 @@ pub(crate) async fn review(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut errors = ValidationErrors::new();
     if data.get("case_id").is_none() {
@@ -700,9 +688,9 @@ pub(crate) async fn sign_off(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let meeting_id = data.text("meeting_id");
     let result = state.ganome.sign_off_review(&user.actor, &rid).await;

@@ -76,18 +76,6 @@ pub(crate) async fn list(
     .await
 }
 
-fn posted(
-    user: &WebUser,
-    headers: &HeaderMap,
-    q: &LangQuery,
-    data: Vec<(String, String)>,
-) -> Result<(Lang, FormData), Response> {
-    let l = q.lang();
-    let data = FormData(data);
-    user.check_post(data.get("csrf"), headers, l)?;
-    Ok((l, data))
-}
-
 pub(crate) async fn register(
     State(state): State<AppState>,
     user: WebUser,
@@ -95,9 +83,9 @@ pub(crate) async fn register(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut errors = ValidationErrors::new();
     let sex = data.required(&mut errors, "sex", "choose one of the options");
@@ -141,9 +129,9 @@ pub(crate) async fn find(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let result = match data.get("record_number") {
         None => Err(ServiceError::invalid("record_number", "required")),
@@ -278,9 +266,9 @@ pub(crate) async fn consent(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut errors = ValidationErrors::new();
     let method = data.required(&mut errors, "method", "choose one of the options");
@@ -339,9 +327,9 @@ pub(crate) async fn register_case(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (l, data) = match posted(&user, &headers, &q, data) {
+    let (l, data) = match user.read_post(&headers, &q, data) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut errors = ValidationErrors::new();
     let test = data.required(&mut errors, "test_product", "choose one of the options");

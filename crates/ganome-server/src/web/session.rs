@@ -19,6 +19,7 @@ use axum_extra::extract::CookieJar;
 use ganome_service::{Actor, ServiceError};
 use sha2::{Digest, Sha256};
 
+use super::forms::FormData;
 use super::i18n::{Lang, LangQuery};
 use super::page::{Nav, csrf_refused, error_page, render, see_other};
 use crate::auth::session_cookie;
@@ -98,7 +99,7 @@ impl WebUser {
         sent: Option<&str>,
         headers: &HeaderMap,
         l: Lang,
-    ) -> Result<(), Response> {
+    ) -> Result<(), Box<Response>> {
         let expected = self.csrf.as_bytes();
         let ok = same_origin(headers)
             && sent.is_some_and(|s| {
@@ -110,7 +111,24 @@ impl WebUser {
                         .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                         == 0
             });
-        if ok { Ok(()) } else { Err(csrf_refused(l)) }
+        if ok {
+            Ok(())
+        } else {
+            Err(Box::new(csrf_refused(l)))
+        }
+    }
+
+    /// Reads a posted form, checks its token and origin, and gives the page language.
+    pub(crate) fn read_post(
+        &self,
+        headers: &HeaderMap,
+        q: &LangQuery,
+        data: Vec<(String, String)>,
+    ) -> Result<(Lang, FormData), Box<Response>> {
+        let l = q.lang();
+        let data = FormData(data);
+        self.check_post(data.get("csrf"), headers, l)?;
+        Ok((l, data))
     }
 }
 
@@ -185,7 +203,7 @@ pub(crate) async fn logout(
 ) -> Response {
     let l = q.lang();
     if let Err(r) = user.check_post(form.csrf.as_deref(), &headers, l) {
-        return r;
+        return *r;
     }
     if let Some(c) = jar.get(SESSION_COOKIE)
         && let Err(e) = state.ganome.logout(c.value()).await

@@ -354,7 +354,7 @@ async fn story(s: Server) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("Facilities (") && page.contains("core_hospital"));
+    assert!(page.contains("Facilities (") && page.contains("Core hospital"));
 
     // Every call above is in the audit trail, and the chain verifies.
     let audit: Vec<Value> = http
