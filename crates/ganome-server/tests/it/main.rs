@@ -1,7 +1,9 @@
-//! HTTP tests of the API: authentication, the registration-to-results story over HTTP, and
-//! the OpenAPI snapshot.
+//! HTTP tests of the API (authentication, the registration-to-results story over HTTP, the
+//! OpenAPI snapshot) and of the web pages: over plain HTTP (`web`) and in a real headless
+//! chromium (`browser`).
 
 mod api_clinical;
 mod api_story;
 mod browser;
 mod openapi;
+mod web;
