@@ -401,6 +401,7 @@ labels! {
     home_new_patient => "患者登録・同意取得・検査申込", "Register a patient, consent and a test order";
     home_panel => "エキスパートパネルの開催と症例検討", "Hold expert panel meetings and review cases";
     home_lab => "結果ファイルを待っている症例", "Cases awaiting your result files";
+    home_data_center => "結果受領済で調査結果を待つ症例", "Cases with results awaiting findings";
     home_facilities => "がんゲノム医療の施設一覧", "The national network of facilities";
     home_api => "JSON API（OpenAPI）", "JSON API (OpenAPI)";
 
