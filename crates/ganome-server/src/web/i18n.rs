@@ -424,7 +424,7 @@ labels! {
     apply => "絞り込む", "Apply";
     clear => "解除", "Clear";
     no_cases => "条件に合う症例はありません。", "No cases match.";
-    n_cases => "件", "cases";
+    n_cases => "該当件数", "Matching cases";
 
     case_number => "症例番号", "Case number";
     patient => "患者", "Patient";
