@@ -85,14 +85,22 @@ fn free_port() -> u16 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_story() {
     let required = std::env::var("GANOME_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    let (Some(driver_path), Some(chromium)) = (find_chromedriver(), find_chromium()) else {
-        assert!(
-            !required,
-            "GANOME_REQUIRE_BROWSER=1 but chromedriver or chromium is not installed \
-             (apt-get install chromium chromium-driver)"
-        );
-        announce("browser story skipped: chromedriver not found");
-        return;
+    let (driver_path, chromium) = match (find_chromedriver(), find_chromium()) {
+        (Some(d), Some(c)) => (d, c),
+        (d, _) => {
+            let missing = if d.is_none() {
+                "chromedriver"
+            } else {
+                "chromium"
+            };
+            assert!(
+                !required,
+                "GANOME_REQUIRE_BROWSER=1 but {missing} is not installed \
+                 (apt-get install chromium chromium-driver)"
+            );
+            announce(&format!("browser story skipped: {missing} not found"));
+            return;
+        }
     };
     let port = free_port();
     let driver = Driver(
@@ -585,6 +593,8 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
         .ok_or("a findings version to pin")?;
     b.select("#form-review [name=findings_version]", &version)
         .await?;
+    b.click("#form-review [name=\"germline.counselling_referral\"]")
+        .await?;
     b.fill(
         "#form-review [name=discussion]",
         "EGFR L858R (VAF 0.40)。オシメルチニブを推奨。",
@@ -717,6 +727,9 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
     b.click("form[id^=form-ae-] button.record-adverse-event")
         .await?;
     b.find("section[data-regimen] table").await?;
+    b.click("#record-outcome").await?;
+    b.wait_text("#outcome + table tbody", |t| t.contains("生存"))
+        .await?;
     b.shot("case-followed-up").await;
 
     // The same case in English, and the list filter (htmx swaps only the list).
