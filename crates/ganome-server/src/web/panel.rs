@@ -707,3 +707,38 @@ pub(crate) async fn sign_off(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_land_on_the_form_row_the_service_index_stands_for() {
+        // Form rows 0 and 2 were filled, row 1 left blank: the service's second
+        // recommendation is the form's third row.
+        let rows = vec![
+            "recommendations[0]".to_owned(),
+            "recommendations[2]".to_owned(),
+        ];
+        let e = ServiceError::invalid(
+            "recommendations[1].trial_id",
+            "a clinical-trial route needs the trial id",
+        );
+        let ServiceError::Invalid(v) = remap(e, "recommendations", &rows) else {
+            panic!("still a validation error")
+        };
+        assert_eq!(v.errors[0].field, "recommendations[2].trial_id");
+        let attendees = vec!["row3".to_owned()];
+        let e = ServiceError::invalid("attendees[0].user_id", "no user 'x'");
+        let ServiceError::Invalid(v) = remap(e, "attendees", &attendees) else {
+            panic!("still a validation error")
+        };
+        assert_eq!(v.errors[0].field, "row3.user_id");
+        // Errors on the whole list keep their name.
+        let e = ServiceError::invalid("attendees", "must list who attends");
+        let ServiceError::Invalid(v) = remap(e, "attendees", &attendees) else {
+            panic!("still a validation error")
+        };
+        assert_eq!(v.errors[0].field, "attendees");
+    }
+}
