@@ -29,7 +29,7 @@ use crate::AppState;
         patients::register, patients::list, patients::get_one,
         patients::record_consent, patients::list_consents, patients::withdraw_consent,
         cases::register, cases::list, cases::get_one, cases::transition,
-        files::upload, files::list, files::download,
+        files::upload, files::upload_many, files::list, files::download,
         findings::list, findings::issue, findings::get_one, findings::download, findings::releases,
         audit::list,
         panel::create_meeting, panel::list_meetings, panel::get_meeting, panel::finalise_meeting,
@@ -121,6 +121,7 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/v1/cases/{id}/fhir/recommendations",
             get(followup::fhir_recommendations),
         )
+        .route("/api/v1/cases/{id}/results", post(files::upload_many))
         .route(
             "/api/v1/cases/{id}/findings",
             get(findings::list).post(findings::issue),

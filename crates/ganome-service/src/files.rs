@@ -18,9 +18,29 @@ pub struct UploadedFile {
     pub content: Bytes,
 }
 
+/// One file of a laboratory's upload.
+#[derive(Debug, Clone)]
+pub struct IncomingFile {
+    /// File name as sent (no folders).
+    pub filename: String,
+    /// Media type as sent (empty: `application/octet-stream`).
+    pub media_type: String,
+    /// Content.
+    pub content: Bytes,
+}
+
+/// What an upload stored, and the findings version it issued, if any.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ResultsUpload {
+    /// The stored files, in the order sent.
+    pub files: Vec<ResultFile>,
+    /// The findings version issued from the case's files, when the engine issued one.
+    pub findings: Option<ganome_store::FindingsVersion>,
+}
+
 impl Ganome {
-    /// Stores a result file for a case ordered from the actor's lab. When the case awaits
-    /// results (`specimen_shipped`), it moves to `results_received`.
+    /// Stores a result file for a case ordered from the actor's lab (see
+    /// [`Ganome::upload_results`]).
     pub async fn upload_result_file(
         &self,
         actor: &Actor,
@@ -29,94 +49,190 @@ impl Ganome {
         media_type: &str,
         content: Bytes,
     ) -> Result<ResultFile, ServiceError> {
-        let result = async {
-            let case = self.load_case_for_read(actor, case_id).await?;
-            if !access::may_upload_results(actor, &case) {
-                return Err(ServiceError::Forbidden(
-                    "results are uploaded by the lab the case was ordered from".into(),
-                ));
+        let up = self
+            .upload_results(
+                actor,
+                case_id,
+                vec![IncomingFile {
+                    filename: filename.to_owned(),
+                    media_type: media_type.to_owned(),
+                    content,
+                }],
+            )
+            .await?;
+        up.files
+            .into_iter()
+            .next()
+            .ok_or_else(|| ServiceError::invalid("files", "no file was stored"))
+    }
+
+    /// Stores a laboratory's result files for a case ordered from it, all or none: every
+    /// file is checked (and every file of a kind Ganome reads is parsed) before anything is
+    /// stored, and the rows are written in one transaction. A case awaiting results
+    /// (`specimen_shipped`) moves to `results_received`; then the data center's engine
+    /// issues one findings version from all of the case's files.
+    pub async fn upload_results(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        files: Vec<IncomingFile>,
+    ) -> Result<ResultsUpload, ServiceError> {
+        let result = self.upload_results_inner(actor, case_id, files).await;
+        let ids = result.as_ref().ok().map(|u| {
+            u.files
+                .iter()
+                .map(|f| f.id.clone())
+                .collect::<Vec<_>>()
+                .join(",")
+        });
+        let mut entry = actor.audit("file.upload", "result_file", ids.as_deref());
+        entry.detail = Some(match &result {
+            Ok(u) => format!(
+                "case {case_id}: {} file(s){}",
+                u.files.len(),
+                u.findings
+                    .as_ref()
+                    .map(|f| format!("; findings v{} {}", f.version, f.report_id))
+                    .unwrap_or_default()
+            ),
+            Err(_) => format!("case {case_id}"),
+        });
+        self.audited(entry, result).await
+    }
+
+    async fn upload_results_inner(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        files: Vec<IncomingFile>,
+    ) -> Result<ResultsUpload, ServiceError> {
+        let case = self.load_case_for_read(actor, case_id).await?;
+        if !access::may_upload_results(actor, &case) {
+            return Err(ServiceError::Forbidden(
+                "results are uploaded by the lab the case was ordered from".into(),
+            ));
+        }
+        let many = files.len() > 1;
+        let at = |i: usize, f: &str| {
+            if many {
+                format!("files[{i}].{f}")
+            } else {
+                f.to_owned()
             }
-            let mut errors = ganome_core::ValidationErrors::new();
+        };
+        let mut errors = ganome_core::ValidationErrors::new();
+        errors.check(!files.is_empty(), "files", "send at least one file");
+        for (i, f) in files.iter().enumerate() {
+            let name = f.filename.as_str();
             errors.check(
-                !filename.is_empty()
-                    && filename.len() <= 255
-                    && !filename.contains(['/', '\\', '\0'])
-                    && filename != ".."
-                    && filename != ".",
-                "filename",
+                !name.is_empty()
+                    && name.len() <= 255
+                    && !name.contains(['/', '\\', '\0'])
+                    && name != ".."
+                    && name != ".",
+                &at(i, "filename"),
                 "must be a plain file name (no folders), at most 255 bytes",
             );
-            errors.check(!content.is_empty(), "content", "the file is empty");
             errors.check(
-                content.len() <= self.config.max_upload_bytes,
-                "content",
+                files[..i].iter().all(|g| g.filename != f.filename),
+                &at(i, "filename"),
+                "sent twice in one upload",
+            );
+            errors.check(
+                !f.content.is_empty(),
+                &at(i, "content"),
+                "the file is empty",
+            );
+            errors.check(
+                f.content.len() <= self.config.max_upload_bytes,
+                &at(i, "content"),
                 format!(
                     "larger than the limit of {} bytes",
                     self.config.max_upload_bytes
                 ),
             );
-            errors.into_result()?;
             // A file of a kind Ganome reads must parse before anything is stored.
-            crate::findings::validate_result_file(filename, &content)?;
+            if let Err(message) = crate::findings::check_result_file(name, &f.content) {
+                errors.add(
+                    at(i, "content"),
+                    format!("{message} (nothing was stored; correct the file and upload again)"),
+                );
+            }
+        }
+        errors.into_result()?;
+        let now = Timestamp::now();
+        let mut records = Vec::with_capacity(files.len());
+        for f in files {
             let id = new_id();
             let key = format!("cases/{case_id}/{id}");
-            let stored = self.blobs.put(&key, content).await?;
-            let file = ResultFile {
-                id,
-                case_id: case_id.to_owned(),
-                filename: filename.to_owned(),
-                media_type: if media_type.is_empty() {
-                    "application/octet-stream".to_owned()
-                } else {
-                    media_type.to_owned()
-                },
-                size_bytes: stored.size as i64,
-                sha256: stored.sha256,
-                uploaded_by: actor.user_id.clone(),
-                uploaded_at: Timestamp::now(),
-            };
-            let record = NewResultFile {
-                file,
-                storage_key: key.clone(),
-            };
-            let saved = match self.store.insert_result_file(&record).await {
-                Ok(f) => f,
+            let stored = match self.blobs.put(&key, f.content).await {
+                Ok(s) => s,
                 Err(e) => {
-                    // Nothing partial is kept: remove the content whose row failed.
-                    let _ = self.blobs.delete(&key).await;
+                    self.forget_blobs(&records).await;
                     return Err(e.into());
                 }
             };
-            let case = if case.state == CaseState::SpecimenShipped {
-                let req = TransitionRequest {
-                    to: CaseState::ResultsReceived,
-                    at: Some(saved.uploaded_at.max(case.updated_at)),
-                    note: Some(format!("result file {}", saved.filename)),
-                };
-                self.transition_checked(actor, &case, req).await?
-            } else {
-                case
-            };
-            // The data center's engine issues findings as soon as results are in; a later
-            // file (copy numbers after the VCF, say) issues a new version.
-            if let Err(e) = self
-                .issue_findings_for(
-                    &case,
-                    &format!("result file {}", saved.filename),
-                    &actor.user_id,
-                )
-                .await
-            {
-                // The file is kept (results were received); the data center re-issues.
-                tracing::error!(case = %case.id, error = %e, "findings could not be issued");
-            }
-            Ok(saved)
+            records.push(NewResultFile {
+                file: ResultFile {
+                    id,
+                    case_id: case_id.to_owned(),
+                    filename: f.filename,
+                    media_type: if f.media_type.is_empty() {
+                        "application/octet-stream".to_owned()
+                    } else {
+                        f.media_type
+                    },
+                    size_bytes: stored.size as i64,
+                    sha256: stored.sha256,
+                    uploaded_by: actor.user_id.clone(),
+                    uploaded_at: now,
+                },
+                storage_key: key,
+            });
         }
-        .await;
-        let id = result.as_ref().ok().map(|f| f.id.clone());
-        let mut entry = actor.audit("file.upload", "result_file", id.as_deref());
-        entry.detail = Some(format!("case {case_id}"));
-        self.audited(entry, result).await
+        if let Err(e) = self.store.insert_result_files(&records).await {
+            // Nothing partial is kept: remove the content whose rows failed.
+            self.forget_blobs(&records).await;
+            return Err(e.into());
+        }
+        let names = records
+            .iter()
+            .map(|r| r.file.filename.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let case = if case.state == CaseState::SpecimenShipped {
+            let req = TransitionRequest {
+                to: CaseState::ResultsReceived,
+                at: Some(now.max(case.updated_at)),
+                note: Some(format!("result files {names}")),
+            };
+            self.transition_checked(actor, &case, req).await?
+        } else {
+            case
+        };
+        // The data center's engine issues findings as soon as results are in; a later
+        // upload (copy numbers after the VCF, say) issues a new version.
+        let findings = match self
+            .issue_findings_for(&case, &format!("result files {names}"), &actor.user_id)
+            .await
+        {
+            Ok(v) => v,
+            Err(e) => {
+                // The files are kept (results were received); the data center re-issues.
+                tracing::error!(case = %case.id, error = %e, "findings could not be issued");
+                None
+            }
+        };
+        Ok(ResultsUpload {
+            files: records.into_iter().map(|r| r.file).collect(),
+            findings,
+        })
+    }
+
+    async fn forget_blobs(&self, records: &[NewResultFile]) {
+        for r in records {
+            let _ = self.blobs.delete(&r.storage_key).await;
+        }
     }
 
     /// A result file's record and content, if its case is within the actor's scope.

@@ -181,22 +181,16 @@ impl FindingsFormat {
     }
 }
 
-/// Checks that a result file of a kind Ganome reads parses, before anything is stored.
-pub(crate) fn validate_result_file(filename: &str, content: &[u8]) -> Result<(), ServiceError> {
+/// Checks that a result file of a kind Ganome reads parses; the message names the file,
+/// line and field.
+pub(crate) fn check_result_file(filename: &str, content: &[u8]) -> Result<(), String> {
     if ResultKind::from_filename(filename) == ResultKind::Other {
         return Ok(());
     }
-    let mut probe = CaseResults::default();
-    probe.add(filename, content).map_err(|e| {
-        ServiceError::invalid(
-            "content",
-            format!(
-                "{} (nothing was stored; correct the file and upload it again)",
-                e.message
-            ),
-        )
-    })?;
-    Ok(())
+    CaseResults::default()
+        .add(filename, content)
+        .map(|_| ())
+        .map_err(|e| e.message)
 }
 
 fn summary_counts(r: &FindingsReport) -> (i64, Option<String>) {

@@ -34,7 +34,7 @@ pub use auth::{LoginOutcome, SESSION_HOURS};
 pub use cases::{CaseDetail, CaseListQuery, RegisterCase, TransitionRequest};
 pub use error::ServiceError;
 pub use facilities::UpsertFacility;
-pub use files::UploadedFile;
+pub use files::{IncomingFile, ResultsUpload, UploadedFile};
 pub use findings::{AnnotationEngine, FindingsDocument, FindingsFormat};
 pub use followup::{
     ClinicalRecord, RecordAdverseEvent, RecordExplanation, RecordOutcome, RecordResponse,

@@ -17,7 +17,7 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::ids::new_id;
-use crate::{Actor, Ganome, ServiceError, TransitionRequest, access};
+use crate::{Actor, Ganome, ServiceError, access};
 use composition::Composition;
 
 /// A meeting to record for the actor's panel.
@@ -585,38 +585,20 @@ impl Ganome {
                 case.id, case.state
             )));
         }
-        let now = Timestamp::now();
-        self.store
-            .add_signoff(review_id, &actor.user_id, now)
-            .await?;
-        let signed: Vec<String> = self
-            .store
-            .get_review(review_id)
-            .await?
-            .map(|r| r.signoffs.into_iter().map(|s| s.user_id).collect())
-            .unwrap_or_default();
-        let complete = if meeting.mode.every_member_signs() {
+        // The sign-off, the review's completion and the case's move are one transaction.
+        let now = Timestamp::now().max(case.updated_at);
+        let must_sign: Vec<String> = if meeting.mode.every_member_signs() {
             meeting
                 .attendees
                 .iter()
-                .filter_map(|a| a.user_id.as_ref())
-                .all(|u| signed.contains(u))
+                .filter_map(|a| a.user_id.clone())
+                .collect()
         } else {
-            true
+            Vec::new()
         };
-        if complete {
-            self.transition_checked(
-                actor,
-                &case,
-                TransitionRequest {
-                    to: CaseState::PanelReviewed,
-                    at: Some(now),
-                    note: Some(format!("review {review_id} signed off")),
-                },
-            )
+        self.store
+            .sign_off_review(review_id, &actor.user_id, now, &must_sign)
             .await?;
-            self.store.complete_review(review_id, now).await?;
-        }
         self.store
             .get_review(review_id)
             .await?

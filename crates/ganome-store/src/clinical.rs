@@ -269,15 +269,18 @@ pub trait ClinicalStore: Send + Sync {
     /// Reviews of cases in scope (`facility_id` filters the meeting's panel facility),
     /// oldest first.
     async fn list_reviews(&self, filter: &ClinicalFilter) -> Result<Vec<CaseReview>, StoreError>;
-    /// Adds a sign-off; `Conflict` if this user already signed.
-    async fn add_signoff(
+    /// Adds `user_id`'s sign-off to a review, in one transaction with what it completes:
+    /// when every user in `must_sign` has now signed (at once when it is empty), the review
+    /// is stamped signed off and its case moves from `findings_issued` to `panel_reviewed`.
+    /// `Conflict` if this user already signed, the review was already complete, or the case
+    /// moved meanwhile. Returns whether the review is complete.
+    async fn sign_off_review(
         &self,
         review_id: &str,
         user_id: &str,
         at: Timestamp,
-    ) -> Result<(), StoreError>;
-    /// Stamps the review complete.
-    async fn complete_review(&self, review_id: &str, at: Timestamp) -> Result<(), StoreError>;
+        must_sign: &[String],
+    ) -> Result<bool, StoreError>;
     /// One recommendation.
     async fn get_recommendation(&self, id: &str) -> Result<Option<Recommendation>, StoreError>;
 

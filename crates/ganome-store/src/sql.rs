@@ -1114,24 +1114,28 @@ impl Store for SqlStore {
         Ok(count)
     }
 
-    async fn insert_result_file(&self, new: &NewResultFile) -> Result<ResultFile, StoreError> {
+    async fn insert_result_files(&self, files: &[NewResultFile]) -> Result<(), StoreError> {
         let _w = self.write().await;
-        let f = &new.file;
-        sqlx::query(&format!(
-            "INSERT INTO result_files ({FILE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        ))
-        .bind(f.id.clone())
-        .bind(f.case_id.clone())
-        .bind(f.filename.clone())
-        .bind(f.media_type.clone())
-        .bind(f.size_bytes)
-        .bind(f.sha256.clone())
-        .bind(new.storage_key.clone())
-        .bind(f.uploaded_by.clone())
-        .bind(f.uploaded_at.to_string())
-        .execute(&self.pool)
-        .await?;
-        Ok(f.clone())
+        let mut tx = self.pool.begin().await?;
+        for new in files {
+            let f = &new.file;
+            sqlx::query(&format!(
+                "INSERT INTO result_files ({FILE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            ))
+            .bind(f.id.clone())
+            .bind(f.case_id.clone())
+            .bind(f.filename.clone())
+            .bind(f.media_type.clone())
+            .bind(f.size_bytes)
+            .bind(f.sha256.clone())
+            .bind(new.storage_key.clone())
+            .bind(f.uploaded_by.clone())
+            .bind(f.uploaded_at.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn get_result_file(&self, id: &str) -> Result<Option<(ResultFile, String)>, StoreError> {
@@ -1146,7 +1150,7 @@ impl Store for SqlStore {
 
     async fn list_result_files(&self, case_id: &str) -> Result<Vec<ResultFile>, StoreError> {
         let rows: Vec<FileRow> = sqlx::query_as(&format!(
-            "SELECT {FILE_COLS} FROM result_files WHERE case_id = $1 ORDER BY uploaded_at, id"
+            "SELECT {FILE_COLS} FROM result_files WHERE case_id = $1 ORDER BY uploaded_at, filename, id"
         ))
         .bind(case_id.to_owned())
         .fetch_all(&self.pool)

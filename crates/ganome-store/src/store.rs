@@ -139,8 +139,8 @@ pub trait Store: ClinicalStore + FindingsStore + Send + Sync + 'static {
     async fn count_cases_registered_in(&self, year: i32) -> Result<i64, StoreError>;
 
     // Result files.
-    /// Records a stored result file.
-    async fn insert_result_file(&self, file: &NewResultFile) -> Result<ResultFile, StoreError>;
+    /// Records stored result files, all in one transaction.
+    async fn insert_result_files(&self, files: &[NewResultFile]) -> Result<(), StoreError>;
     /// A result file and its storage key.
     async fn get_result_file(&self, id: &str) -> Result<Option<(ResultFile, String)>, StoreError>;
     /// A case's result files, oldest first.

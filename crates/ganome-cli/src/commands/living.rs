@@ -13,9 +13,9 @@ use ganome_core::{
     Timestamp, VitalStatus,
 };
 use ganome_service::{
-    Actor, CaseListQuery, CreateMeeting, CreateUser, Ganome, NewRecommendation, RecordAdverseEvent,
-    RecordConsent, RecordExplanation, RecordOutcome, RecordResponse, RecordReview, RecordTreatment,
-    RegisterCase, RegisterPatient, ServiceError, TransitionRequest,
+    Actor, CaseListQuery, CreateMeeting, CreateUser, Ganome, IncomingFile, NewRecommendation,
+    RecordAdverseEvent, RecordConsent, RecordExplanation, RecordOutcome, RecordResponse,
+    RecordReview, RecordTreatment, RegisterCase, RegisterPatient, ServiceError, TransitionRequest,
 };
 use ganome_store::{Attendee, Facility, GermlineFollowUp};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -607,18 +607,18 @@ pub async fn load(ganome: &Ganome, demo_clinician: &str) -> anyhow::Result<usize
                     .map_err(e)?;
             }
             Files(files) => {
-                for (name, bytes) in files.iter() {
-                    ganome
-                        .upload_result_file(
-                            &lab,
-                            &case.id,
-                            name,
-                            "application/octet-stream",
-                            Bytes::from_static(bytes),
-                        )
-                        .await
-                        .map_err(e)?;
-                }
+                let files = files
+                    .iter()
+                    .map(|(name, bytes)| IncomingFile {
+                        filename: (*name).to_owned(),
+                        media_type: String::new(),
+                        content: Bytes::from_static(bytes),
+                    })
+                    .collect();
+                ganome
+                    .upload_results(&lab, &case.id, files)
+                    .await
+                    .map_err(e)?;
             }
         }
         if matches!(tpl.stage, FindingsIssued) {

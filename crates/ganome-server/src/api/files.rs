@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
+use ganome_service::{IncomingFile, ResultsUpload};
 use ganome_store::ResultFile;
 
 use crate::auth::Authenticated;
@@ -50,6 +51,46 @@ pub(crate) async fn upload(
         "file",
         "send the result file as a multipart part named 'file'",
     ))
+}
+
+/// Uploads a laboratory's result files for a case in one request (multipart, one part
+/// named `file` per file), all or none: every file is checked — VCF, copy-number, fusion and
+/// biomarker files are parsed — before anything is stored, and one findings version is issued
+/// from all of them. 422 names the file (`files[i].content`) and its line and field.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/results", tag = "files",
+    params(("id" = String, Path, description = "Case id")),
+    request_body(content_type = "multipart/form-data", description = "One part `file` per result file"),
+    responses((status = 201, body = ResultsUpload), (status = 403, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn upload_many(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<ResultsUpload>), ApiError> {
+    let mut files = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::invalid("files", format!("unreadable multipart body: {e}")))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let filename = field.file_name().unwrap_or("").to_owned();
+        let media_type = field.content_type().unwrap_or("").to_owned();
+        let content = field
+            .bytes()
+            .await
+            .map_err(|e| ApiError::invalid("files", format!("upload interrupted: {e}")))?;
+        files.push(IncomingFile {
+            filename,
+            media_type,
+            content,
+        });
+    }
+    let up = state.ganome.upload_results(&actor, &id, files).await?;
+    Ok((StatusCode::CREATED, Json(up)))
 }
 
 /// A case's result files.

@@ -14,13 +14,17 @@ use ganome_core::{
 use ganome_knowledge::KnowledgeRelease;
 use ganome_report::{GermlineGuidance, Lang};
 use ganome_service::{
-    Actor, AnnotationEngine, CreateUser, FindingsFormat, Ganome, GanomeConfig, RecordConsent,
-    RegisterCase, RegisterPatient, ServiceError, TransitionRequest,
+    Actor, AnnotationEngine, CreateUser, FindingsFormat, Ganome, GanomeConfig, IncomingFile,
+    RecordConsent, RegisterCase, RegisterPatient, ServiceError, TransitionRequest,
 };
 use ganome_store::{BlobStore, Store, testing};
 
 const EGFR_VCF: &[u8] = include_bytes!("../../../../testdata/report/egfr_l858r.grch38.vcf");
 const BRCA2_VCF: &[u8] = include_bytes!("../../../../testdata/report/brca2_truncating.grch38.vcf");
+const COAD_VCF: &[u8] = include_bytes!("../../../../testdata/variants/T001-COAD.grch38.vcf.gz");
+const COAD_CNA: &[u8] = include_bytes!("../../../../testdata/variants/T001-COAD.grch38.cna.tsv");
+const COAD_FUSIONS: &[u8] =
+    include_bytes!("../../../../testdata/variants/T001-COAD.grch38.fusions.tsv");
 
 /// The shipped release, built once for all backends.
 fn shipped_release() -> &'static KnowledgeRelease {
@@ -289,6 +293,66 @@ async fn story(g: &Ganome) {
     assert_eq!(b1.len(), 1);
     assert!(b1[0].germline_flag, "{:?}", b1[0]);
 
+    // A batch is all or none: a broken copy-number file refuses the VCF beside it.
+    let coad = shipped_case(g, &clinician, &lab, "MRN-3", "COAD").await;
+    let file = |name: &str, bytes: &'static [u8]| IncomingFile {
+        filename: name.into(),
+        media_type: String::new(),
+        content: Bytes::from_static(bytes),
+    };
+    let err = g
+        .upload_results(
+            &lab_user,
+            &coad,
+            vec![
+                file("T001-COAD.grch38.vcf.gz", COAD_VCF),
+                file("T001-COAD.grch38.cna.tsv", b"not\ta\tcopy number file\n"),
+            ],
+        )
+        .await
+        .expect_err("bad CNV");
+    let ServiceError::Invalid(v) = err else {
+        panic!("expected 422, got {err:?}")
+    };
+    assert_eq!(v.errors[0].field, "files[1].content", "{v:?}");
+    assert!(
+        v.errors[0].message.contains("T001-COAD.grch38.cna.tsv:1"),
+        "{v:?}"
+    );
+    assert!(
+        g.list_result_files(&clinician, &coad)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The real PCGR files in one upload give one findings version from all three.
+    let up = g
+        .upload_results(
+            &lab_user,
+            &coad,
+            vec![
+                file("T001-COAD.grch38.vcf.gz", COAD_VCF),
+                file("T001-COAD.grch38.cna.tsv", COAD_CNA),
+                file("T001-COAD.grch38.fusions.tsv", COAD_FUSIONS),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(up.files.len(), 3);
+    let issued = up.findings.expect("findings issued");
+    assert_eq!(issued.version, 1);
+    let doc = g.get_findings(&clinician, &issued.id).await.unwrap();
+    let roles: Vec<_> = doc
+        .report
+        .provenance
+        .inputs
+        .iter()
+        .map(|f| f.role.as_str())
+        .collect();
+    // Files of one upload are read in name order, so the report id does not depend on ids.
+    assert_eq!(roles, ["copy number", "fusions", "vcf"]);
+    assert_eq!(g.list_findings(&clinician, &coad).await.unwrap().len(), 1);
+
     // Publishing needs the data center's knowledge team.
     let mut content = shipped_release().content.clone();
     content.trials.clear();
@@ -303,7 +367,7 @@ async fn story(g: &Ganome) {
         .await
         .unwrap();
     let (record, issued) = g.publish_knowledge_release(&curator, second).await.unwrap();
-    assert_eq!(issued, 2);
+    assert_eq!(issued, 3);
     assert!(record.is_current);
     let releases = g.list_knowledge_releases(&clinician).await.unwrap();
     assert_eq!(

@@ -432,13 +432,15 @@ impl ClinicalStore for SqlStore {
         Ok(out)
     }
 
-    async fn add_signoff(
+    async fn sign_off_review(
         &self,
         review_id: &str,
         user_id: &str,
         at: Timestamp,
-    ) -> Result<(), StoreError> {
+        must_sign: &[String],
+    ) -> Result<bool, StoreError> {
         let _w = self.write().await;
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "INSERT INTO review_signoffs (review_id, user_id, signed_at) VALUES ($1, $2, $3) \
              ON CONFLICT (review_id, user_id) DO NOTHING",
@@ -446,31 +448,53 @@ impl ClinicalStore for SqlStore {
         .bind(review_id.to_owned())
         .bind(user_id.to_owned())
         .bind(at.to_string())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
+            tx.rollback().await?;
             return Err(StoreError::Conflict(format!(
                 "you have already signed off review {review_id}"
             )));
         }
-        Ok(())
-    }
-
-    async fn complete_review(&self, review_id: &str, at: Timestamp) -> Result<(), StoreError> {
-        let _w = self.write().await;
-        let done = sqlx::query(
-            "UPDATE case_reviews SET signed_off_at = $1 WHERE id = $2 AND signed_off_at IS NULL",
-        )
-        .bind(at.to_string())
-        .bind(review_id.to_owned())
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict(format!(
-                "review {review_id} is already signed off"
-            )));
+        let signed: Vec<(String,)> =
+            sqlx::query_as("SELECT user_id FROM review_signoffs WHERE review_id = $1")
+                .bind(review_id.to_owned())
+                .fetch_all(&mut *tx)
+                .await?;
+        let complete = must_sign.iter().all(|u| signed.iter().any(|(s,)| s == u));
+        if complete {
+            let stamped = sqlx::query(
+                "UPDATE case_reviews SET signed_off_at = $1 WHERE id = $2 AND signed_off_at IS NULL",
+            )
+            .bind(at.to_string())
+            .bind(review_id.to_owned())
+            .execute(&mut *tx)
+            .await?;
+            if stamped.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Err(StoreError::Conflict(format!(
+                    "review {review_id} is already signed off"
+                )));
+            }
+            let (case_id,): (String,) =
+                sqlx::query_as("SELECT case_id FROM case_reviews WHERE id = $1")
+                    .bind(review_id.to_owned())
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let note = format!("review {review_id} signed off");
+            super::move_case(
+                &mut tx,
+                &case_id,
+                ganome_core::CaseState::FindingsIssued,
+                ganome_core::CaseState::PanelReviewed,
+                at,
+                user_id,
+                Some(&note),
+            )
+            .await?;
         }
-        Ok(())
+        tx.commit().await?;
+        Ok(complete)
     }
 
     async fn get_recommendation(&self, id: &str) -> Result<Option<Recommendation>, StoreError> {
