@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use ganome_core::{AccessRoute, CaseState, RecistResponse, Role, ValidationErrors, VitalStatus};
 use ganome_service::{
-    CaseListQuery, ClinicalRecord, RecordAdverseEvent, RecordExplanation, RecordOutcome,
-    RecordResponse, RecordTreatment, ServiceError, TransitionRequest, access,
+    CaseListQuery, ClinicalRecord, IncomingFile, RecordAdverseEvent, RecordExplanation,
+    RecordOutcome, RecordResponse, RecordTreatment, ServiceError, TransitionRequest, access,
 };
 use ganome_store::{Case, CaseEvent, FindingsVersion, Patient, ResultFile, Treatment};
 use serde::Deserialize;
@@ -546,7 +546,7 @@ pub(crate) async fn upload(
 ) -> Response {
     let l = q.lang();
     let mut csrf = None;
-    let mut file = None;
+    let mut files = Vec::new();
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) => match field.name() {
@@ -555,67 +555,37 @@ pub(crate) async fn upload(
                     let name = field.file_name().unwrap_or_default().to_owned();
                     let media = media_type(&name, field.content_type().unwrap_or_default());
                     match field.bytes().await {
-                        Ok(b) => file = Some((name, media, b)),
+                        // A file input left empty still sends a part without a name.
+                        Ok(b) if name.is_empty() && b.is_empty() => {}
+                        Ok(content) => files.push(IncomingFile {
+                            filename: name,
+                            media_type: media,
+                            content,
+                        }),
                         Err(e) => {
-                            let err = ServiceError::invalid("file", e.body_text());
-                            return answer::<()>(
-                                &state,
-                                &user,
-                                l,
-                                &headers,
-                                &id,
-                                "form-upload",
-                                &FormData::default(),
-                                "files",
-                                Err(err),
-                            )
-                            .await;
+                            return upload_refused(&state, &user, l, &headers, &id, e.body_text())
+                                .await;
                         }
                     }
                 }
                 _ => {}
             },
             Ok(None) => break,
-            Err(e) => {
-                let err = ServiceError::invalid("file", e.body_text());
-                return answer::<()>(
-                    &state,
-                    &user,
-                    l,
-                    &headers,
-                    &id,
-                    "form-upload",
-                    &FormData::default(),
-                    "files",
-                    Err(err),
-                )
-                .await;
-            }
+            Err(e) => return upload_refused(&state, &user, l, &headers, &id, e.body_text()).await,
         }
     }
     if let Err(r) = user.check_post(csrf.as_deref(), &headers, l) {
         return *r;
     }
-    let result = match file {
-        Some((name, media, bytes)) if !name.is_empty() => {
-            state
-                .ganome
-                .upload_result_file(&user.actor, &id, &name, &media, bytes)
-                .await
-                .map_err(|e| match e {
-                    // The service names the content; on the page the field is the file input.
-                    ServiceError::Invalid(mut v) => {
-                        for f in &mut v.errors {
-                            if f.field == "content" || f.field == "filename" {
-                                f.field = "file".into();
-                            }
-                        }
-                        ServiceError::Invalid(v)
-                    }
-                    other => other,
-                })
-        }
-        _ => Err(ServiceError::invalid("file", "choose a file")),
+    let names: Vec<String> = files.iter().map(|f| f.filename.clone()).collect();
+    let result = if files.is_empty() {
+        Err(ServiceError::invalid("file", "choose a file"))
+    } else {
+        state
+            .ganome
+            .upload_results(&user.actor, &id, files)
+            .await
+            .map_err(|e| on_file_input(e, &names))
     };
     answer(
         &state,
@@ -629,6 +599,59 @@ pub(crate) async fn upload(
         result,
     )
     .await
+}
+
+/// A refused upload whose body could not be read.
+async fn upload_refused(
+    state: &AppState,
+    user: &WebUser,
+    l: Lang,
+    headers: &HeaderMap,
+    id: &str,
+    why: String,
+) -> Response {
+    let err = ServiceError::invalid("file", why);
+    answer::<()>(
+        state,
+        user,
+        l,
+        headers,
+        id,
+        "form-upload",
+        &FormData::default(),
+        "files",
+        Err(err),
+    )
+    .await
+}
+
+/// Puts the service's errors about the uploaded files (`files[1].content`, `filename`) on
+/// the page's one file input, naming the file each is about.
+fn on_file_input(e: ServiceError, names: &[String]) -> ServiceError {
+    match e {
+        ServiceError::Invalid(mut v) => {
+            for f in &mut v.errors {
+                let indexed = f
+                    .field
+                    .strip_prefix("files[")
+                    .and_then(|r| r.split_once(']'))
+                    .and_then(|(i, _)| i.parse::<usize>().ok());
+                if let Some(name) = indexed.and_then(|i| names.get(i)) {
+                    f.message = format!("{name}: {}", f.message);
+                    f.field = "file".into();
+                } else if ["files", "filename", "content"].contains(&f.field.as_str())
+                    || f.field.starts_with("content")
+                {
+                    if let [only] = names {
+                        f.message = format!("{only}: {}", f.message);
+                    }
+                    f.field = "file".into();
+                }
+            }
+            ServiceError::Invalid(v)
+        }
+        other => other,
+    }
 }
 
 /// The media type of an uploaded result file: browsers guess from the extension and take
@@ -896,6 +919,20 @@ pub(crate) async fn adverse_event(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upload_errors_name_the_file_on_the_one_input() {
+        let mut v = ValidationErrors::new();
+        v.add("files[1].content", "line 3: not a VCF record");
+        v.add("files", "send at least one file");
+        let names = vec!["a.vcf".to_owned(), "b.vcf".to_owned()];
+        let ServiceError::Invalid(v) = on_file_input(ServiceError::Invalid(v), &names) else {
+            panic!("still invalid")
+        };
+        assert_eq!(v.errors[0].field, "file");
+        assert_eq!(v.errors[0].message, "b.vcf: line 3: not a VCF record");
+        assert_eq!(v.errors[1].field, "file");
+    }
 
     #[test]
     fn genomic_files_get_their_media_type_not_the_browsers_guess() {

@@ -460,7 +460,7 @@ labels! {
     uploaded_at => "受領日時", "Received";
     no_files => "結果ファイルはまだありません。", "No result files yet.";
     upload_title => "結果ファイルのアップロード", "Upload a result file";
-    upload_file => "結果ファイル（VCF など）", "Result file (VCF etc.)";
+    upload_file => "結果ファイル（VCF・MAF・CNV・融合遺伝子など、複数可）", "Result files (VCF, MAF, CNV, fusions; several at once)";
     upload => "アップロード", "Upload";
 
     findings => "調査結果（レポート）", "Findings report";

@@ -91,10 +91,8 @@ async fn panel_colleagues_and_patient_cases_stay_in_scope() {
         .await
         .unwrap();
     let ids = |v: Vec<ganome_store::Case>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
-    assert_eq!(
-        ids(g.list_patient_cases(&clinician, &p.id).await.unwrap()),
-        [case.id.clone()]
-    );
+    let own = ids(g.list_patient_cases(&clinician, &p.id).await.unwrap());
+    assert_eq!(own, [case.id.as_str()]);
     // The linked panel (C01) reads the patient's cases; another hospital and the lab do not.
     assert_eq!(
         ids(g.list_patient_cases(&chair, &p.id).await.unwrap()),
