@@ -367,6 +367,12 @@ async fn walk(s: &Server, b: &Browser) -> R<()> {
 
     // Clinician at the cooperative hospital: patient, consent, test order, shipment.
     b.login("k001.dr", "ja").await?;
+    // htmx is loaded from this origin (the forms below swap fragments through it).
+    let kind =
+        b.c.execute("return typeof htmx", vec![])
+            .await
+            .map_err(|e| e.to_string())?;
+    check(kind == json!("object"), "htmx is loaded")?;
     b.shot("home-clinician").await;
     b.go("/patients").await?;
     b.fill("#form-patient [name=record_number]", "K001-2024-0001")
