@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use ganome_core::FacilityKind;
 use ganome_service::{Actor, ServiceError};
 
 use super::i18n::Lang;
@@ -138,7 +137,7 @@ impl Nav {
 
     /// Whether the user sits on a panel.
     pub(crate) fn panel(&self) -> bool {
-        self.actor.role.is_panel() && self.actor.facility_kind != FacilityKind::Lab
+        self.actor.role.is_panel()
     }
 }
 
