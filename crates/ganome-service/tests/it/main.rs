@@ -4,3 +4,4 @@
 mod clinical;
 mod findings;
 mod story;
+mod support;
