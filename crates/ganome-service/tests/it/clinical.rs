@@ -3,34 +3,20 @@
 //! explanation, a treatment based on it and its response; a meeting without a genetic
 //! counsellor cannot be finalised; an unrelated panel cannot see or review the case.
 
-use std::sync::Arc;
-
 use bytes::Bytes;
 use ganome_core::{
-    AccessRoute, CaseState, FacilityKind, JpEvidenceLevel, MeetingMode, PanelRole, RecistResponse,
-    Role, Sex, SpecimenType, TestProduct, Timestamp, VitalStatus, parse_date,
+    AccessRoute, CaseState, JpEvidenceLevel, MeetingMode, PanelRole, RecistResponse, Role, Sex,
+    SpecimenType, TestProduct, Timestamp, VitalStatus, parse_date,
 };
 use ganome_service::{
-    Actor, CaseListQuery, ClinicalListQuery, CreateMeeting, CreateUser, Ganome, GanomeConfig,
-    NewRecommendation, RecordAdverseEvent, RecordExplanation, RecordOutcome, RecordResponse,
-    RecordReview, RecordTreatment, RegisterCase, RegisterPatient, ServiceError, TransitionRequest,
+    Actor, CaseListQuery, ClinicalListQuery, CreateMeeting, Ganome, NewRecommendation,
+    RecordAdverseEvent, RecordExplanation, RecordOutcome, RecordResponse, RecordReview,
+    RecordTreatment, RegisterCase, RegisterPatient, ServiceError, TransitionRequest,
 };
-use ganome_store::{Attendee, BlobStore, GermlineFollowUp, Store, testing};
-use serde_json::Value;
+use ganome_store::{Attendee, GermlineFollowUp, testing};
 
-async fn user(g: &Ganome, name: &str, role: Role, facility: &str) -> Actor {
-    g.create_user_as_operator(CreateUser {
-        username: name.into(),
-        display_name: name.into(),
-        password: Some("a long demo password".into()),
-        role,
-        facility_id: facility.into(),
-    })
-    .await
-    .unwrap();
-    let token = g.create_api_token(name, "test").await.unwrap();
-    g.authenticate_token(&token).await.unwrap()
-}
+use crate::support::{Places, ganome, places, user};
+use serde_json::Value;
 
 fn attendee(name: &str, role: PanelRole, who: Option<&Actor>) -> Attendee {
     Attendee {
@@ -51,46 +37,22 @@ fn field_errors(err: ServiceError) -> Vec<(String, String)> {
 async fn clinical_story_on_every_backend() {
     for t in testing::all_backends().await {
         let dir = tempfile::tempdir().unwrap();
-        let g = Ganome::new(
-            Arc::new(t.store.clone()) as Arc<dyn Store>,
-            BlobStore::local(dir.path()).unwrap(),
-            GanomeConfig::default(),
-        );
+        let g = ganome(&t, dir.path());
         story(&g).await;
         eprintln!("clinical story passed on {}", t.name);
     }
 }
 
 async fn story(g: &Ganome) {
-    g.load_shipped_network().await.unwrap();
-    let facilities = g.store().list_facilities().await.unwrap();
-    let coop = facilities
-        .iter()
-        .find(|f| {
-            f.kind == FacilityKind::CooperativeHospital && !f.may_host_panel && !f.links.is_empty()
-        })
-        .unwrap();
-    let hub = coop.links[0].parent_id.clone();
-    let unrelated = facilities
-        .iter()
-        .find(|f| f.kind == FacilityKind::HubHospital && f.id != hub)
-        .unwrap()
-        .id
-        .clone();
-    let lab = facilities
-        .iter()
-        .find(|f| f.kind == FacilityKind::Lab)
-        .unwrap()
-        .id
-        .clone();
-    let dc = facilities
-        .iter()
-        .find(|f| f.kind == FacilityKind::DataCenter)
-        .unwrap()
-        .id
-        .clone();
+    let Places {
+        coop,
+        hub,
+        unrelated,
+        lab,
+        dc,
+    } = places(g).await;
 
-    let clinician = user(g, "dr.coop", Role::Clinician, &coop.id).await;
+    let clinician = user(g, "dr.coop", Role::Clinician, &coop).await;
     let lab_user = user(g, "lab.bot", Role::Lab, &lab).await;
     let admin = user(g, "dc.admin", Role::Administrator, &dc).await;
     let chair = user(g, "hub.chair", Role::PanelChair, &hub).await;
@@ -100,7 +62,7 @@ async fn story(g: &Ganome) {
     let pathologist = user(g, "hub.path", Role::PanelMember, &hub).await;
     let molgen = user(g, "hub.molgen", Role::PanelMember, &hub).await;
     let other_chair = user(g, "other.chair", Role::PanelChair, &unrelated).await;
-    let coop_panel = user(g, "coop.member", Role::PanelMember, &coop.id).await;
+    let coop_panel = user(g, "coop.member", Role::PanelMember, &coop).await;
 
     // Registration at the cooperative hospital → results → findings.
     let patient = g

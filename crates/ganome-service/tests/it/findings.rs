@@ -4,20 +4,22 @@
 //! variant is flagged for counselling, and a new knowledge release adds a version for every
 //! case without touching the old one.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 use ganome_core::{
-    CaseState, ConsentItems, ConsentMethod, FacilityKind, GermlineDisclosure, Role, Sex,
-    SpecimenType, TestProduct, Timestamp,
+    CaseState, ConsentItems, ConsentMethod, GermlineDisclosure, Role, Sex, SpecimenType,
+    TestProduct, Timestamp,
 };
 use ganome_knowledge::KnowledgeRelease;
 use ganome_report::{GermlineGuidance, Lang};
 use ganome_service::{
-    Actor, AnnotationEngine, CreateUser, FindingsFormat, Ganome, GanomeConfig, IncomingFile,
-    RecordConsent, RegisterCase, RegisterPatient, ServiceError, TransitionRequest,
+    Actor, AnnotationEngine, FindingsFormat, Ganome, IncomingFile, RecordConsent, RegisterCase,
+    RegisterPatient, ServiceError, TransitionRequest,
 };
-use ganome_store::{BlobStore, Store, testing};
+use ganome_store::testing;
+
+use crate::support::{Places, ganome, places, user};
 
 const EGFR_VCF: &[u8] = include_bytes!("../../../../testdata/report/egfr_l858r.grch38.vcf");
 const BRCA2_VCF: &[u8] = include_bytes!("../../../../testdata/report/brca2_truncating.grch38.vcf");
@@ -46,29 +48,11 @@ fn engine() -> AnnotationEngine {
     )
 }
 
-async fn user(g: &Ganome, name: &str, role: Role, facility: &str) -> Actor {
-    g.create_user_as_operator(CreateUser {
-        username: name.into(),
-        display_name: name.into(),
-        password: Some("a long demo password".into()),
-        role,
-        facility_id: facility.into(),
-    })
-    .await
-    .unwrap();
-    let token = g.create_api_token(name, "test").await.unwrap();
-    g.authenticate_token(&token).await.unwrap()
-}
-
 #[tokio::test]
 async fn findings_story_on_every_backend() {
     for t in testing::all_backends().await {
         let dir = tempfile::tempdir().unwrap();
-        let g = Ganome::new(
-            Arc::new(t.store.clone()) as Arc<dyn Store>,
-            BlobStore::local(dir.path()).unwrap(),
-            GanomeConfig::default(),
-        );
+        let g = ganome(&t, dir.path());
         g.set_annotation_engine(engine());
         story(&g).await;
         eprintln!("findings story passed on {}", t.name);
@@ -149,25 +133,15 @@ async fn shipped_case(
 }
 
 async fn story(g: &Ganome) {
-    g.load_shipped_network().await.unwrap();
-    let facilities = g.store().list_facilities().await.unwrap();
-    let coop = facilities
-        .iter()
-        .find(|f| {
-            f.kind == FacilityKind::CooperativeHospital && !f.may_host_panel && !f.links.is_empty()
-        })
-        .unwrap();
-    let hub = coop.links[0].parent_id.clone();
-    let elsewhere = facilities
-        .iter()
-        .find(|f| f.kind == FacilityKind::HubHospital && f.id != hub)
-        .unwrap()
-        .id
-        .clone();
-    let find = |k: FacilityKind| facilities.iter().find(|f| f.kind == k).unwrap().id.clone();
-    let (lab, dc) = (find(FacilityKind::Lab), find(FacilityKind::DataCenter));
+    let Places {
+        coop,
+        hub,
+        unrelated: elsewhere,
+        lab,
+        dc,
+    } = places(g).await;
 
-    let clinician = user(g, "dr.coop", Role::Clinician, &coop.id).await;
+    let clinician = user(g, "dr.coop", Role::Clinician, &coop).await;
     let lab_user = user(g, "lab.bot", Role::Lab, &lab).await;
     let chair = user(g, "hub.chair", Role::PanelChair, &hub).await;
     let other = user(g, "dr.elsewhere", Role::Clinician, &elsewhere).await;

@@ -4,4 +4,5 @@
 mod clinical;
 mod findings;
 mod story;
+mod support;
 mod web_queries;

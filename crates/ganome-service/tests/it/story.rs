@@ -1,40 +1,22 @@
-use std::sync::Arc;
-
 use bytes::Bytes;
 use ganome_core::{
     CaseState, ConsentItems, ConsentMethod, GermlineDisclosure, Role, Sex, SpecimenType,
     TestProduct, Timestamp,
 };
 use ganome_service::{
-    Actor, CaseListQuery, CreateUser, Ganome, GanomeConfig, RecordConsent, RegisterCase,
-    RegisterPatient, ServiceError, TransitionRequest,
+    CaseListQuery, Ganome, RecordConsent, RegisterCase, RegisterPatient, ServiceError,
+    TransitionRequest,
 };
-use ganome_store::{BlobStore, Store, testing};
-use sqlx::Executor;
+use ganome_store::testing;
 
-async fn user(g: &Ganome, name: &str, role: Role, facility: &str) -> Actor {
-    g.create_user_as_operator(CreateUser {
-        username: name.into(),
-        display_name: name.into(),
-        password: Some("a long demo password".into()),
-        role,
-        facility_id: facility.into(),
-    })
-    .await
-    .unwrap();
-    let token = g.create_api_token(name, "test").await.unwrap();
-    g.authenticate_token(&token).await.unwrap()
-}
+use crate::support::{ganome, user};
+use sqlx::Executor;
 
 #[tokio::test]
 async fn registration_to_results_story_on_every_backend() {
     for t in testing::all_backends().await {
         let dir = tempfile::tempdir().unwrap();
-        let g = Ganome::new(
-            Arc::new(t.store.clone()) as Arc<dyn Store>,
-            BlobStore::local(dir.path()).unwrap(),
-            GanomeConfig::default(),
-        );
+        let g = ganome(&t, dir.path());
         story(&g, &t).await;
         eprintln!("service story passed on {}", t.name);
     }

@@ -1,37 +1,17 @@
 //! The two queries the web pages added: a panel's members (for recording attendance) and a
 //! patient's cases (for the patient page), each within its caller's scope and audited.
 
-use std::sync::Arc;
-
 use ganome_core::{Role, Sex, SpecimenType, TestProduct};
-use ganome_service::{
-    Actor, CreateUser, Ganome, GanomeConfig, RegisterCase, RegisterPatient, ServiceError,
-};
-use ganome_store::{BlobStore, Store, testing};
+use ganome_service::{RegisterCase, RegisterPatient, ServiceError};
+use ganome_store::testing;
 
-async fn user(g: &Ganome, name: &str, role: Role, facility: &str) -> Actor {
-    g.create_user_as_operator(CreateUser {
-        username: name.into(),
-        display_name: name.into(),
-        password: Some("a long demo password".into()),
-        role,
-        facility_id: facility.into(),
-    })
-    .await
-    .unwrap();
-    let token = g.create_api_token(name, "test").await.unwrap();
-    g.authenticate_token(&token).await.unwrap()
-}
+use crate::support::{ganome, user};
 
 #[tokio::test]
 async fn panel_colleagues_and_patient_cases_stay_in_scope() {
     let t = testing::sqlite().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let g = Ganome::new(
-        Arc::new(t.store.clone()) as Arc<dyn Store>,
-        BlobStore::local(dir.path()).unwrap(),
-        GanomeConfig::default(),
-    );
+    let g = ganome(&t, dir.path());
     g.load_shipped_network().await.unwrap();
     let chair = user(&g, "c01.chair", Role::PanelChair, "C01").await;
     user(&g, "c01.gc", Role::PanelMember, "C01").await;
