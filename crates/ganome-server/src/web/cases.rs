@@ -121,10 +121,20 @@ pub(crate) async fn list(
     if is_htmx(&headers) && status == StatusCode::OK {
         return render(&CasesTable { l, cases, names }, status);
     }
-    let hospitals = match state.ganome.list_facilities(&user.actor).await {
+    // Offer only the hospitals whose cases the user can see: their own, and for a panel
+    // the hospitals linked to it; the data center and labs choose among all.
+    let actor = &user.actor;
+    let offered = |f: &ganome_store::Facility| match actor.role {
+        Role::Clinician => f.id == actor.facility_id,
+        Role::PanelMember | Role::PanelChair => {
+            f.id == actor.facility_id || f.links.iter().any(|l| l.parent_id == actor.facility_id)
+        }
+        _ => true,
+    };
+    let hospitals = match state.ganome.list_facilities(actor).await {
         Ok(fs) => fs
             .into_iter()
-            .filter(|f| f.kind.is_hospital())
+            .filter(|f| f.kind.is_hospital() && offered(f))
             .map(|f| (f.id.clone(), format!("{} {}", f.id, l.facility_name(&f))))
             .collect(),
         Err(_) => Vec::new(),

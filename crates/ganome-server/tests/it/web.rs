@@ -209,6 +209,8 @@ async fn web_forms_tokens_fragments_and_languages() {
         .await
         .unwrap();
     assert!(page.contains("条件に合う症例はありません") && page.contains("<html lang=\"ja\""));
+    // The facility filter offers only what the clinician can see: their own hospital.
+    assert!(page.contains("<option value=\"K001\"") && !page.contains("<option value=\"C01\""));
     let r = http.get(url("/cases?from=yesterday")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("form-filters-from-error"));
