@@ -35,6 +35,8 @@ enum Command {
     Hgvs(commands::hgvs::HgvsArgs),
     /// Knowledge base: import, release, diff.
     Kb(commands::kb::KbArgs),
+    /// National indicators computed from the records.
+    Indicators(commands::indicators::IndicatorsArgs),
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -63,5 +65,6 @@ fn main() -> anyhow::Result<()> {
         Command::Txdb(args) => commands::txdb::run(args),
         Command::Hgvs(args) => commands::hgvs::run(args),
         Command::Kb(args) => commands::kb::run(args),
+        Command::Indicators(args) => runtime()?.block_on(commands::indicators::run(args)),
     }
 }

@@ -23,8 +23,10 @@ mod files;
 mod followup;
 mod ganome;
 mod ids;
+pub mod indicators;
 pub mod network;
 pub mod panel;
+pub mod scenario;
 mod patients;
 mod users;
 

@@ -16,6 +16,7 @@ mod audit;
 mod blob;
 mod clinical;
 mod error;
+mod indicators;
 mod model;
 mod sql;
 mod store;
@@ -28,6 +29,10 @@ pub use clinical::{
     GermlineFollowUp, Outcome, PanelMeeting, Recommendation, SignOff, Treatment,
 };
 pub use error::StoreError;
+pub use indicators::{
+    DurationCount, FirstTest, IndicatorStore, IndicatorWindow, Interval, MeetingCount,
+    PatientCounts, RecordBatch, TestCount,
+};
 pub use model::{
     Case, CaseEvent, CaseFilter, CaseScope, Consent, Designation, Facility, FacilityLink, NewCase,
     NewConsent, NewFacility, NewPatient, NewResultFile, NewUser, Patient, ResultFile, User,

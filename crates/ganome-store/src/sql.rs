@@ -20,6 +20,7 @@ use crate::{
 };
 
 mod clinical;
+mod indicators;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
