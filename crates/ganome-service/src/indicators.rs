@@ -345,17 +345,18 @@ impl IndicatorQuery {
     /// Validates the query against `today` (Japan time); each error names its field.
     pub fn resolve(&self, today: Date) -> Result<ResolvedQuery, ServiceError> {
         let mut errors = ganome_core::ValidationErrors::new();
-        let parse = |field: &str, v: &Option<String>, errors: &mut ganome_core::ValidationErrors| {
-            v.as_deref()
-                .filter(|s| !s.is_empty())
-                .and_then(|s| match ganome_core::parse_date(s) {
-                    Ok(d) => Some(d),
-                    Err(e) => {
-                        errors.add(field, e);
-                        None
+        let parse =
+            |field: &str, v: &Option<String>, errors: &mut ganome_core::ValidationErrors| {
+                v.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
+                    match ganome_core::parse_date(s) {
+                        Ok(d) => Some(d),
+                        Err(e) => {
+                            errors.add(field, e);
+                            None
+                        }
                     }
                 })
-        };
+            };
         let to = parse("to", &self.to, &mut errors).unwrap_or(today);
         let default_from = {
             let mut d = Date::from_calendar_date(to.year(), to.month(), 1).unwrap_or(to);
@@ -517,8 +518,7 @@ pub fn assemble(
         facilities.iter().map(|f| (f.id.as_str(), f.kind)).collect();
     let in_filter = |f: &Facility| {
         w.tier.is_none_or(|t| t == f.kind)
-            && w
-                .prefecture_code
+            && w.prefecture_code
                 .as_deref()
                 .is_none_or(|p| p == f.prefecture_code)
     };
@@ -545,8 +545,8 @@ pub fn assemble(
         let kind = kind_of[fid];
         for (gi, g) in series_groups.iter().enumerate() {
             if g.contains(kind) {
-                for m in *month..n_months {
-                    started[gi][m] += 1;
+                for c in &mut started[gi][*month..] {
+                    *c += 1;
                 }
             }
         }
@@ -826,16 +826,36 @@ pub fn to_csv(ind: &Indicators) -> String {
         for (m, c) in ind.months.iter().zip(&s.counts) {
             row("facilities_testing", s.tier.as_str(), m, c.to_string());
         }
-        row("facilities_testing", s.tier.as_str(), "", s.total.to_string());
+        row(
+            "facilities_testing",
+            s.tier.as_str(),
+            "",
+            s.total.to_string(),
+        );
     }
     let c = &ind.consent;
     row("tested_patients", "all", "", c.tested_patients.to_string());
-    row("consent_registration", "all", "", c.registration.to_string());
-    row("consent_secondary_use", "all", "", c.secondary_use.to_string());
+    row(
+        "consent_registration",
+        "all",
+        "",
+        c.registration.to_string(),
+    );
+    row(
+        "consent_secondary_use",
+        "all",
+        "",
+        c.secondary_use.to_string(),
+    );
     row("consent_both", "all", "", c.both.to_string());
     row("consent_both_percent", "all", "", opt(c.both_percent));
     let t = &ind.treatment;
-    row("reviewed_patients", "all", "", t.reviewed_patients.to_string());
+    row(
+        "reviewed_patients",
+        "all",
+        "",
+        t.reviewed_patients.to_string(),
+    );
     row(
         "option_presented_patients",
         "all",
@@ -848,7 +868,12 @@ pub fn to_csv(ind: &Indicators) -> String {
         "",
         opt(t.option_presented_percent),
     );
-    row("treated_patients", "all", "", t.treated_patients.to_string());
+    row(
+        "treated_patients",
+        "all",
+        "",
+        t.treated_patients.to_string(),
+    );
     row("treated_percent", "all", "", opt(t.treated_percent));
     for f in &t.facilities_with_treated {
         row(
@@ -891,15 +916,30 @@ pub fn to_csv(ind: &Indicators) -> String {
         }
     }
     for ta in &ind.turnaround {
-        row(&format!("{}_cases", ta.step), "all", "", ta.cases.to_string());
-        row(&format!("{}_p25_days", ta.step), "all", "", opt(ta.p25_days));
+        row(
+            &format!("{}_cases", ta.step),
+            "all",
+            "",
+            ta.cases.to_string(),
+        );
+        row(
+            &format!("{}_p25_days", ta.step),
+            "all",
+            "",
+            opt(ta.p25_days),
+        );
         row(
             &format!("{}_median_days", ta.step),
             "all",
             "",
             opt(ta.median_days),
         );
-        row(&format!("{}_p75_days", ta.step), "all", "", opt(ta.p75_days));
+        row(
+            &format!("{}_p75_days", ta.step),
+            "all",
+            "",
+            opt(ta.p75_days),
+        );
     }
     row(
         "germline_referrals",
@@ -952,7 +992,10 @@ mod tests {
             ..Default::default()
         };
         let r = q.resolve(time::macros::date!(2020 - 01 - 01)).unwrap();
-        assert_eq!(r.months, ["2019-06", "2019-07", "2019-08", "2019-09", "2019-10"]);
+        assert_eq!(
+            r.months,
+            ["2019-06", "2019-07", "2019-08", "2019-09", "2019-10"]
+        );
         assert_eq!(r.window.from.to_string(), "2019-05-31T15:00:00Z");
         assert_eq!(r.window.until.to_string(), "2019-10-31T15:00:00Z");
         assert_eq!(r.window.month_bounds[0].to_string(), "2019-06-30T15:00:00Z");

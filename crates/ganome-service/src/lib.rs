@@ -26,8 +26,8 @@ mod ids;
 pub mod indicators;
 pub mod network;
 pub mod panel;
-pub mod scenario;
 mod patients;
+pub mod scenario;
 mod users;
 
 pub use actor::Actor;

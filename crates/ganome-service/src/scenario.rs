@@ -254,7 +254,10 @@ impl ScenarioSpec {
                 "hub_and_cooperative" => {
                     vec![FacilityKind::HubHospital, FacilityKind::CooperativeHospital]
                 }
-                t => vec![tier_kind(&format!("panel_tests_monthly.rows[{i}].tier"), t)?],
+                t => vec![tier_kind(
+                    &format!("panel_tests_monthly.rows[{i}].tier"),
+                    t,
+                )?],
             };
             groups.push(TestGroup {
                 kinds,
@@ -289,7 +292,12 @@ impl ScenarioSpec {
                 _ => treated.cooperative = t.facilities,
             }
         }
-        let months: Vec<&str> = s.panel_tests_monthly.months.iter().map(|m| m.as_str()).collect();
+        let months: Vec<&str> = s
+            .panel_tests_monthly
+            .months
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
         let panel_period = s.expert_panel_meetings.period.as_str();
         let month = months
             .iter()
@@ -451,14 +459,54 @@ const DIAGNOSES: &[(&str, u32)] = &[
 
 /// Options a panel may present: drug, biomarker, evidence level, access route.
 const OPTIONS: &[(&str, &str, JpEvidenceLevel, AccessRoute)] = &[
-    ("osimertinib", "EGFR L858R", JpEvidenceLevel::A, AccessRoute::Approved),
-    ("olaparib", "BRCA2 truncating", JpEvidenceLevel::B, AccessRoute::OffLabel),
-    ("pembrolizumab", "MSI-H", JpEvidenceLevel::A, AccessRoute::Approved),
-    ("entrectinib", "NTRK fusion", JpEvidenceLevel::A, AccessRoute::Approved),
-    ("trastuzumab", "ERBB2 amplification", JpEvidenceLevel::C, AccessRoute::ClinicalTrial),
-    ("dabrafenib + trametinib", "BRAF V600E", JpEvidenceLevel::B, AccessRoute::PatientProposed),
-    ("alpelisib", "PIK3CA H1047R", JpEvidenceLevel::C, AccessRoute::ClinicalTrial),
-    ("sotorasib", "KRAS G12C", JpEvidenceLevel::C, AccessRoute::ClinicalTrial),
+    (
+        "osimertinib",
+        "EGFR L858R",
+        JpEvidenceLevel::A,
+        AccessRoute::Approved,
+    ),
+    (
+        "olaparib",
+        "BRCA2 truncating",
+        JpEvidenceLevel::B,
+        AccessRoute::OffLabel,
+    ),
+    (
+        "pembrolizumab",
+        "MSI-H",
+        JpEvidenceLevel::A,
+        AccessRoute::Approved,
+    ),
+    (
+        "entrectinib",
+        "NTRK fusion",
+        JpEvidenceLevel::A,
+        AccessRoute::Approved,
+    ),
+    (
+        "trastuzumab",
+        "ERBB2 amplification",
+        JpEvidenceLevel::C,
+        AccessRoute::ClinicalTrial,
+    ),
+    (
+        "dabrafenib + trametinib",
+        "BRAF V600E",
+        JpEvidenceLevel::B,
+        AccessRoute::PatientProposed,
+    ),
+    (
+        "alpelisib",
+        "PIK3CA H1047R",
+        JpEvidenceLevel::C,
+        AccessRoute::ClinicalTrial,
+    ),
+    (
+        "sotorasib",
+        "KRAS G12C",
+        JpEvidenceLevel::C,
+        AccessRoute::ClinicalTrial,
+    ),
 ];
 
 struct Planned {
@@ -551,7 +599,11 @@ pub fn generate(
         if grp.monthly.len() != spec.months {
             return Err(invalid(
                 &format!("test_groups[{i}].monthly"),
-                format!("has {} months, the period {}", grp.monthly.len(), spec.months),
+                format!(
+                    "has {} months, the period {}",
+                    grp.monthly.len(),
+                    spec.months
+                ),
             ));
         }
     }
@@ -560,7 +612,10 @@ pub fn generate(
         .iter()
         .find(|f| f.kind == FacilityKind::DataCenter)
         .ok_or_else(|| invalid("network", "no data center; load the network first"))?;
-    let labs: Vec<&Facility> = facilities.iter().filter(|f| f.kind == FacilityKind::Lab).collect();
+    let labs: Vec<&Facility> = facilities
+        .iter()
+        .filter(|f| f.kind == FacilityKind::Lab)
+        .collect();
     if labs.is_empty() {
         return Err(invalid("network", "no lab; load the network first"));
     }
@@ -574,7 +629,10 @@ pub fn generate(
         if pool.len() < want {
             return Err(invalid(
                 "facilities_testing",
-                format!("{want} {kind} facilities wanted, the network has {}", pool.len()),
+                format!(
+                    "{want} {kind} facilities wanted, the network has {}",
+                    pool.len()
+                ),
             ));
         }
         pool.shuffle(&mut g.rng);
@@ -677,7 +735,10 @@ pub fn generate(
                 ),
             ));
         }
-        let weights: Vec<f64> = members.iter().map(|i| weight(testing[*i], &mut g)).collect();
+        let weights: Vec<f64> = members
+            .iter()
+            .map(|i| weight(testing[*i], &mut g))
+            .collect();
         let mut waiting: Vec<usize> = (0..members.len()).collect();
         waiting.shuffle(&mut g.rng);
         let mut active: Vec<usize> = Vec::new();
@@ -722,7 +783,12 @@ pub fn generate(
         let id = g.id();
         users.push(NewUser {
             id: id.clone(),
-            username: format!("{}.{}.{}", spec.name, facility.to_lowercase(), role.as_str()),
+            username: format!(
+                "{}.{}.{}",
+                spec.name,
+                facility.to_lowercase(),
+                role.as_str()
+            ),
             display_name: format!("{} {} ({})", spec.name, role.label_ja(), facility),
             password_hash: None,
             role,
@@ -770,7 +836,10 @@ pub fn generate(
             .min(last_day);
         let span = (month_end - month_start).whole_days();
         let ship_day = month_start + Duration::days(g.rng.gen_range(0..=span));
-        let back = g.rng.gen_range(0..=3).min((ship_day - month_start).whole_days());
+        let back = g
+            .rng
+            .gen_range(0..=3)
+            .min((ship_day - month_start).whole_days());
         let reg_day = ship_day - Duration::days(back);
         let registered_at = g.time(reg_day, 9, 11);
         order_key.push((registered_at, ti));
@@ -796,7 +865,10 @@ pub fn generate(
                 .previous_day()
                 .unwrap_or(reg_day)
                 .min(last_day);
-            let extra = g.rng.gen_range(0..=3).min((month_end - reg_day).whole_days());
+            let extra = g
+                .rng
+                .gen_range(0..=3)
+                .min((month_end - reg_day).whole_days());
             reg_day + Duration::days(extra)
         };
         let patient_id = g.id();
@@ -808,7 +880,11 @@ pub fn generate(
                 id: patient_id.clone(),
                 facility_id: f.id.clone(),
                 pseudonym: crate::patients::pseudonym(secret, &record_number),
-                sex: if g.chance(0.5) { Sex::Male } else { Sex::Female },
+                sex: if g.chance(0.5) {
+                    Sex::Male
+                } else {
+                    Sex::Female
+                },
                 birth_year,
                 birth_month: g.rng.gen_range(1..=12),
                 created_at: registered_at,
@@ -918,7 +994,10 @@ pub fn generate(
                 findings = Some(findings_at);
             }
         }
-        let last = events.last().map(|e| (e.state, e.at)).unwrap_or((CaseState::Registered, registered_at));
+        let last = events
+            .last()
+            .map(|e| (e.state, e.at))
+            .unwrap_or((CaseState::Registered, registered_at));
         all_events.insert(case_id.clone(), events);
         planned.push(Planned {
             case: Case {
@@ -952,7 +1031,10 @@ pub fn generate(
     let mut by_panel: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, p) in planned.iter().enumerate() {
         if p.findings_at.is_some() {
-            by_panel.entry(p.case.panel_facility_id.clone()).or_default().push(i);
+            by_panel
+                .entry(p.case.panel_facility_id.clone())
+                .or_default()
+                .push(i);
         }
     }
     for list in by_panel.values_mut() {
@@ -989,9 +1071,15 @@ pub fn generate(
         });
         let mut meeting_days: Vec<(Date, Option<u32>)> = Vec::new(); // (day, quota or all)
         for (mi, start) in month_starts.iter().enumerate() {
-            let end = next_month(*start).previous_day().unwrap_or(*start).min(last_day);
+            let end = next_month(*start)
+                .previous_day()
+                .unwrap_or(*start)
+                .min(last_day);
             if Some(mi) == plan_month && plan.contains_key(pid) {
-                let mp = month_plan.as_ref().map(|p| (p.meetings, p.reviews)).unwrap_or((0, 0));
+                let mp = month_plan
+                    .as_ref()
+                    .map(|p| (p.meetings, p.reviews))
+                    .unwrap_or((0, 0));
                 let n = mp.0.max(1);
                 let span = (end - *start).whole_days();
                 for j in 0..mp.0 {
@@ -1123,7 +1211,9 @@ pub fn generate(
     let mut explained: Vec<Option<(Date, Offered)>> = vec![None; n_tests];
     let mut explanations: Vec<Explanation> = Vec::new();
     for (i, p) in planned.iter().enumerate() {
-        let Some((mi, signed)) = reviewed[i] else { continue };
+        let Some((mi, signed)) = reviewed[i] else {
+            continue;
+        };
         let meeting = &meetings[mi];
         let chair = meeting.chair_user_id.clone().unwrap_or_default();
         let review_id = g.id();
@@ -1171,7 +1261,9 @@ pub fn generate(
             created_by: chair.clone(),
             created_at: meeting.created_at,
         });
-        let events = all_events.get_mut(&p.case.id).expect("events of every case");
+        let events = all_events
+            .get_mut(&p.case.id)
+            .expect("events of every case");
         events.push(CaseEvent {
             seq: events.len() as i64 + 1,
             state: CaseState::PanelReviewed,
@@ -1179,7 +1271,7 @@ pub fn generate(
             by_user: chair,
             note: None,
         });
-        let day = meeting.held_on + Duration::days(g.rng.gen_range(3..=14));
+        let day = meeting.held_on + Duration::days(g.rng.gen_range(2..=10));
         if day <= last_day {
             let clinician = add_user(&mut g, &p.case.ordering_facility_id, Role::Clinician);
             let t = g.time(day, 10, 16);
@@ -1209,7 +1301,11 @@ pub fn generate(
     }
     // Who is treated on a recommendation.
     let candidates: Vec<usize> = (0..n_tests)
-        .filter(|i| explained[*i].as_ref().is_some_and(|(d, r)| !r.is_empty() && *d < last_day))
+        .filter(|i| {
+            explained[*i]
+                .as_ref()
+                .is_some_and(|(d, r)| !r.is_empty() && *d < last_day)
+        })
         .collect();
     let mut treated: Vec<usize> = Vec::new();
     match spec.treated {
@@ -1246,9 +1342,10 @@ pub fn generate(
                         pool.len()
                     )));
                 }
-                // Prefer facilities with more candidates, with some chance.
+                // The facilities with most candidates (ties in random order): the survey's
+                // treating facilities are few and busy.
                 pool.shuffle(&mut g.rng);
-                pool.sort_by_key(|(_, n)| std::cmp::Reverse(*n / 3));
+                pool.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
                 chosen.extend(pool.into_iter().take(want).map(|(f, _)| f));
             }
             let mut lists: Vec<Vec<usize>> = chosen
@@ -1284,7 +1381,9 @@ pub fn generate(
     treated.sort_unstable();
     let mut treatments: Vec<Treatment> = Vec::new();
     for i in 0..n_tests {
-        let Some((day, recs)) = &explained[i] else { continue };
+        let Some((day, recs)) = &explained[i] else {
+            continue;
+        };
         let on_rec = treated.binary_search(&i).is_ok();
         // Some explained patients get standard therapy instead (not on a recommendation).
         if !on_rec && !g.chance(0.15) {
@@ -1322,7 +1421,9 @@ pub fn generate(
             recorded_at: recorded,
             updated_at: recorded,
         });
-        let events = all_events.get_mut(&p.case.id).expect("events of every case");
+        let events = all_events
+            .get_mut(&p.case.id)
+            .expect("events of every case");
         events.push(CaseEvent {
             seq: events.len() as i64 + 1,
             state: CaseState::FollowedUp,
@@ -1370,7 +1471,8 @@ pub fn generate(
                 case.state = last.state;
                 case.updated_at = last.at;
             }
-            b.events.extend(events.into_iter().map(|e| (case.id.clone(), e)));
+            b.events
+                .extend(events.into_iter().map(|e| (case.id.clone(), e)));
             b.cases.push((case, p.created_by));
         }
         if b.patients.is_empty() && b.cases.is_empty() {
@@ -1477,10 +1579,13 @@ mod tests {
             }
         );
         assert_eq!(s.treated.unwrap().patients, 88);
-        let pm = s.panel_month.unwrap();
+        let pm = s.panel_month.clone().unwrap();
         assert_eq!(pm.month, 4);
         assert_eq!(pm.tiers[0].meetings, [(3, 2), (4, 3), (5, 3)]);
-        assert_eq!(pm.tiers[0].cases_per_meeting, [((1, 5), 4), ((6, 10), 3), ((21, 25), 1)]);
+        assert_eq!(
+            pm.tiers[0].cases_per_meeting,
+            [((1, 5), 4), ((6, 10), 3), ((21, 25), 1)]
+        );
         assert_eq!(s.last_day(), time::macros::date!(2019 - 10 - 31));
     }
 

@@ -11,8 +11,7 @@ use ganome_core::{FacilityKind, Timestamp};
 use time::Date;
 
 use crate::{
-    Case, CaseEvent, CaseReview, Consent, Explanation, PanelMeeting, Patient, StoreError,
-    Treatment,
+    Case, CaseEvent, CaseReview, Consent, Explanation, PanelMeeting, Patient, StoreError, Treatment,
 };
 
 /// The window and filters of an indicator query. Times are UTC instants (the service turns

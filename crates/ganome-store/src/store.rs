@@ -6,8 +6,8 @@ use ganome_core::{CaseState, Timestamp};
 
 use crate::{
     AuditEntry, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport, ClinicalStore, Consent,
-    Facility, IndicatorStore, NewCase, NewConsent, NewFacility, NewPatient, NewResultFile, NewUser, Patient,
-    ResultFile, StoreError, User,
+    Facility, IndicatorStore, NewCase, NewConsent, NewFacility, NewPatient, NewResultFile, NewUser,
+    Patient, ResultFile, StoreError, User,
 };
 
 /// Everything Ganome persists; the clinical workflow's records are in [`ClinicalStore`].

@@ -48,11 +48,9 @@ pub async fn load(
     let spec = spec_for(ganome, name, cases).await?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg} [{bar:40}] {pos}/{len} cases ({elapsed})",
-        )
-        .context("progress template")?
-        .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} cases ({elapsed})")
+            .context("progress template")?
+            .progress_chars("=> "),
     );
     bar.set_message(format!("Generating scenario {} (seed {seed})", spec.name));
     let progress = {
