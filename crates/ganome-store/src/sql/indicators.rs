@@ -90,7 +90,11 @@ fn month_case(column: &str, bounds: &[String]) -> String {
 /// Whole days (rounded down) from time `a` to time `b`, both RFC 3339 text columns.
 fn days_between(backend: Backend, a: &str, b: &str) -> String {
     match backend {
-        Backend::Sqlite => format!("CAST(julianday({b}) - julianday({a}) AS BIGINT)"),
+        // Integer seconds: julianday() differences are floating point and may fall just
+        // short of a whole day.
+        Backend::Sqlite => format!(
+            "((CAST(strftime('%s', {b}) AS BIGINT) - CAST(strftime('%s', {a}) AS BIGINT)) / 86400)"
+        ),
         Backend::Postgres => format!(
             "CAST(FLOOR(EXTRACT(EPOCH FROM (CAST({b} AS TIMESTAMPTZ) - CAST({a} AS TIMESTAMPTZ))) / 86400) AS BIGINT)"
         ),
