@@ -5,6 +5,7 @@ mod cases;
 mod facilities;
 mod files;
 mod followup;
+mod indicators;
 mod panel;
 mod patients;
 mod session;
@@ -35,6 +36,7 @@ use crate::AppState;
         followup::explain, followup::treat, followup::outcome, followup::clinical,
         followup::fhir_recommendations, followup::list_treatments, followup::response,
         followup::adverse_event,
+        indicators::json, indicators::csv,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes),
@@ -125,6 +127,8 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/v1/treatments/{id}/adverse-events",
             post(followup::adverse_event),
         )
+        .route("/api/v1/indicators", get(indicators::json))
+        .route("/api/v1/indicators.csv", get(indicators::csv))
 }
 
 /// The `Idempotency-Key` header, if sent.

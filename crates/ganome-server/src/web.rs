@@ -15,6 +15,8 @@ use serde::Deserialize;
 use crate::auth::{Authenticated, session_cookie};
 use crate::{ApiError, AppState, SESSION_COOKIE};
 
+mod indicators;
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
@@ -22,6 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/facilities", get(facilities))
         .route("/cases", get(cases))
+        .route("/indicators", get(indicators::page))
 }
 
 #[derive(Debug, Deserialize, Default)]

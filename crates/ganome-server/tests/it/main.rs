@@ -2,5 +2,6 @@
 //! the OpenAPI snapshot.
 
 mod api_clinical;
+mod api_indicators;
 mod api_story;
 mod openapi;
