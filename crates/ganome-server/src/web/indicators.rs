@@ -171,8 +171,11 @@ fn bar_chart(title: &str, months: &[String], series: &[(&str, &[i64])]) -> Strin
     s
 }
 
+/// One row of the quartile chart: label, first quartile, median, third quartile.
+type QuartileRow = (String, Option<f64>, Option<f64>, Option<f64>);
+
 /// Horizontal boxes: quartiles with the median marked, one row per step.
-fn quartile_chart(title: &str, rows: &[(String, Option<f64>, Option<f64>, Option<f64>)]) -> String {
+fn quartile_chart(title: &str, rows: &[QuartileRow]) -> String {
     let (w, left, row_h) = (640.0, 200.0, 26.0);
     let h = 30.0 + row_h * rows.len() as f64;
     let max = rows.iter().filter_map(|r| r.3).fold(1.0f64, f64::max);
@@ -216,7 +219,7 @@ fn quartile_chart(title: &str, rows: &[(String, Option<f64>, Option<f64>, Option
     s
 }
 
-fn pick<'a>(series: &'a [TierSeries], tier: TierGroup) -> &'a [i64] {
+fn pick(series: &[TierSeries], tier: TierGroup) -> &[i64] {
     series
         .iter()
         .find(|s| s.tier == tier)
