@@ -26,7 +26,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     // One warm-up run (page cache, prepared statements), then the timed runs.
     let first = ganome.indicators_as_operator(&query).await?;
-    let tests: i64 = first.tests.iter().find(|s| s.tier.as_str() == "all").map_or(0, |s| s.total);
+    let tests: i64 = first
+        .tests
+        .iter()
+        .find(|s| s.tier.as_str() == "all")
+        .map_or(0, |s| s.total);
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t = Instant::now();

@@ -150,12 +150,13 @@ pub struct MeetingCount {
     pub reviews: i64,
 }
 
-/// A facility's first test, as ordering hospital or as the panel it was referred to.
+/// A facility's first case (registration), as ordering hospital or as the panel it was
+/// referred to: when its panel-testing service had started.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FirstTest {
     /// The facility.
     pub facility_id: String,
-    /// When its first test shipped.
+    /// When its first case was registered.
     pub at: Timestamp,
 }
 
@@ -200,7 +201,7 @@ pub trait IndicatorStore: Send + Sync {
         &self,
         w: &IndicatorWindow,
     ) -> Result<Vec<MeetingCount>, StoreError>;
-    /// Each facility's first test before the window's end (no filters).
+    /// Each facility's first case registered before the window's end (no filters).
     async fn indicator_first_tests(&self, until: Timestamp) -> Result<Vec<FirstTest>, StoreError>;
     /// Loads generated records in one transaction; nothing is stored if any row fails.
     async fn load_records(&self, batch: &RecordBatch) -> Result<(), StoreError>;

@@ -137,40 +137,39 @@ impl IndicatorStore for SqlStore {
         let until = w.until.to_string();
         let last_day = date_text(w.last_day);
         let mut sql = Sql::new();
+        // One pass over the tested cases with a few index seeks each (the consent in force,
+        // the signed-off reviews folded into one code, a recommended treatment), then per
+        // patient, then per facility. Review code: 1 reviewed + 2 referral + 4 confirmatory
+        // + 8 option presented; NULL when not reviewed.
         sql.push("WITH ").tested_cte(w).push(&format!(
-            ", pt AS (SELECT patient_id, MIN(facility_id) AS facility_id FROM tested GROUP BY patient_id), \
-             lc AS (SELECT co.patient_id, MAX(co.registration) AS reg, \
-                MAX(CASE WHEN co.secondary_use_academia = 1 OR co.secondary_use_industry = 1 THEN 1 ELSE 0 END) AS sec \
-                FROM consents co JOIN pt ON pt.patient_id = co.patient_id \
-                WHERE co.given_at < '{until}' AND (co.withdrawn_at IS NULL OR co.withdrawn_at >= '{until}') \
-                AND co.given_at = (SELECT MAX(c2.given_at) FROM consents c2 \
-                    WHERE c2.patient_id = co.patient_id AND c2.given_at < '{until}') \
-                GROUP BY co.patient_id), \
-             rc AS (SELECT t.patient_id, t.case_id, \
-                MAX(cr.germline_counselling_referral) AS referral, \
-                MAX(cr.germline_confirmatory_test) AS confirmatory, \
-                MAX(CASE WHEN EXISTS (SELECT 1 FROM recommendations r WHERE r.review_id = cr.id) THEN 1 ELSE 0 END) AS opt \
-                FROM tested t JOIN case_reviews cr ON cr.case_id = t.case_id \
-                WHERE cr.signed_off_at IS NOT NULL AND cr.signed_off_at < '{until}' \
-                GROUP BY t.patient_id, t.case_id), \
-             rv AS (SELECT patient_id, MAX(opt) AS opt, \
-                CAST(SUM(referral) AS BIGINT) AS referrals, CAST(SUM(confirmatory) AS BIGINT) AS confirmatory \
-                FROM rc GROUP BY patient_id), \
-             tr AS (SELECT DISTINCT t.patient_id FROM tested t JOIN treatments x ON x.case_id = t.case_id \
-                WHERE x.recommendation_id IS NOT NULL AND x.started_on <= '{last_day}') \
-             SELECT pt.facility_id, COUNT(*) AS patients, \
-                CAST(SUM(CASE WHEN lc.reg = 1 THEN 1 ELSE 0 END) AS BIGINT) AS consent_registration, \
-                CAST(SUM(CASE WHEN lc.sec = 1 THEN 1 ELSE 0 END) AS BIGINT) AS consent_secondary_use, \
-                CAST(SUM(CASE WHEN lc.reg = 1 AND lc.sec = 1 THEN 1 ELSE 0 END) AS BIGINT) AS consent_both, \
-                CAST(SUM(CASE WHEN rv.patient_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS reviewed, \
-                CAST(SUM(CASE WHEN rv.opt = 1 THEN 1 ELSE 0 END) AS BIGINT) AS option_presented, \
-                CAST(SUM(CASE WHEN tr.patient_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS treated, \
-                CAST(SUM(COALESCE(rv.referrals, 0)) AS BIGINT) AS referrals, \
-                CAST(SUM(COALESCE(rv.confirmatory, 0)) AS BIGINT) AS confirmatory \
-             FROM pt LEFT JOIN lc ON lc.patient_id = pt.patient_id \
-             LEFT JOIN rv ON rv.patient_id = pt.patient_id \
-             LEFT JOIN tr ON tr.patient_id = pt.patient_id \
-             GROUP BY pt.facility_id"
+            ", pc AS (SELECT t.facility_id, t.patient_id, \
+                (SELECT CASE WHEN co.withdrawn_at IS NOT NULL AND co.withdrawn_at < '{until}' THEN 0 \
+                    ELSE co.registration * 2 + CASE WHEN co.secondary_use_academia = 1 OR co.secondary_use_industry = 1 THEN 1 ELSE 0 END END \
+                 FROM consents co WHERE co.patient_id = t.patient_id AND co.given_at < '{until}' \
+                 ORDER BY co.given_at DESC LIMIT 1) AS consent, \
+                (SELECT 1 + 2 * MAX(cr.germline_counselling_referral) + 4 * MAX(cr.germline_confirmatory_test) \
+                    + 8 * MAX(CASE WHEN EXISTS (SELECT 1 FROM recommendations r WHERE r.review_id = cr.id) THEN 1 ELSE 0 END) \
+                 FROM case_reviews cr WHERE cr.case_id = t.case_id AND cr.signed_off_at IS NOT NULL \
+                 AND cr.signed_off_at < '{until}') AS review, \
+                CASE WHEN EXISTS (SELECT 1 FROM treatments x WHERE x.case_id = t.case_id \
+                    AND x.recommendation_id IS NOT NULL AND x.started_on <= '{last_day}') THEN 1 ELSE 0 END AS treated \
+                FROM tested t), \
+             pp AS (SELECT patient_id, MIN(facility_id) AS facility_id, MAX(consent) AS consent, \
+                MAX(CASE WHEN review IS NULL THEN 0 ELSE 1 END) AS reviewed, \
+                MAX(CASE WHEN review IS NULL THEN 0 ELSE (review / 8) % 2 END) AS opt, \
+                SUM(CASE WHEN review IS NULL THEN 0 ELSE (review / 2) % 2 END) AS referrals, \
+                SUM(CASE WHEN review IS NULL THEN 0 ELSE (review / 4) % 2 END) AS confirmatory, \
+                MAX(treated) AS treated FROM pc GROUP BY patient_id) \
+             SELECT facility_id, COUNT(*) AS patients, \
+                CAST(SUM(CASE WHEN consent >= 2 THEN 1 ELSE 0 END) AS BIGINT) AS consent_registration, \
+                CAST(SUM(CASE WHEN consent = 1 OR consent = 3 THEN 1 ELSE 0 END) AS BIGINT) AS consent_secondary_use, \
+                CAST(SUM(CASE WHEN consent = 3 THEN 1 ELSE 0 END) AS BIGINT) AS consent_both, \
+                CAST(SUM(reviewed) AS BIGINT) AS reviewed, \
+                CAST(SUM(opt) AS BIGINT) AS option_presented, \
+                CAST(SUM(treated) AS BIGINT) AS treated, \
+                CAST(SUM(referrals) AS BIGINT) AS referrals, \
+                CAST(SUM(confirmatory) AS BIGINT) AS confirmatory \
+             FROM pp GROUP BY facility_id"
         ));
         sql.fetch(&self.pool)
             .await?
@@ -289,26 +288,31 @@ impl IndicatorStore for SqlStore {
     }
 
     async fn indicator_first_tests(&self, until: Timestamp) -> Result<Vec<FirstTest>, StoreError> {
+        // Two index seeks per facility (cases_ordering, cases_panel) instead of a scan of
+        // every test: a facility has started when it has ordered a case or had one referred.
         let sql = format!(
-            "SELECT x.facility_id, MIN(x.at) AS first_at FROM ( \
-             SELECT c.ordering_facility_id AS facility_id, e.at FROM case_events e JOIN cases c ON c.id = e.case_id \
-             WHERE e.state = '{s}' AND e.at < '{until}' \
-             UNION ALL \
-             SELECT c.panel_facility_id AS facility_id, e.at FROM case_events e JOIN cases c ON c.id = e.case_id \
-             WHERE e.state = '{s}' AND e.at < '{until}') x GROUP BY x.facility_id",
-            s = CaseState::SpecimenShipped.as_str()
+            "SELECT f.id AS facility_id, \
+             (SELECT MIN(c.registered_at) FROM cases c WHERE c.ordering_facility_id = f.id AND c.registered_at < '{until}') AS ordered, \
+             (SELECT MIN(c.registered_at) FROM cases c WHERE c.panel_facility_id = f.id AND c.registered_at < '{until}') AS referred \
+             FROM facilities f"
         );
-        sqlx::query(&sql)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(FirstTest {
+        let mut out = Vec::new();
+        for r in sqlx::query(&sql).fetch_all(&self.pool).await? {
+            let first = [
+                r.try_get::<Option<String>, _>("ordered")?,
+                r.try_get::<Option<String>, _>("referred")?,
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            if let Some(at) = first {
+                out.push(FirstTest {
                     facility_id: r.try_get("facility_id")?,
-                    at: parse_time_col("case_events", &r.try_get::<String, _>("first_at")?)?,
-                })
-            })
-            .collect()
+                    at: parse_time_col("cases", &at)?,
+                });
+            }
+        }
+        Ok(out)
     }
 
     async fn load_records(&self, b: &RecordBatch) -> Result<(), StoreError> {
