@@ -2,7 +2,7 @@
 //! Window bounds are generated [`Timestamp`]/date text (digits, dashes, colons) and are
 //! inlined as literals; user-given filters are bound. Months are split by a `CASE` over the
 //! month bounds, so grouping by Japanese calendar month needs no time-zone functions; only
-//! the day difference of two times differs by backend ([`days_between`]).
+//! turning a time into epoch seconds differs by backend ([`epoch`]).
 
 use async_trait::async_trait;
 use ganome_core::{CaseState, Timestamp};
@@ -87,17 +87,15 @@ fn month_case(column: &str, bounds: &[String]) -> String {
     s
 }
 
-/// Whole days (rounded down) from time `a` to time `b`, both RFC 3339 text columns.
-fn days_between(backend: Backend, a: &str, b: &str) -> String {
+/// Seconds since the Unix epoch of an RFC 3339 text expression (NULL stays NULL); whole
+/// days between two of them are their difference divided by 86,400 (never negative here:
+/// events only move forward).
+fn epoch(backend: Backend, t: &str) -> String {
     match backend {
-        // Integer seconds: julianday() differences are floating point and may fall just
-        // short of a whole day.
-        Backend::Sqlite => format!(
-            "((CAST(strftime('%s', {b}) AS BIGINT) - CAST(strftime('%s', {a}) AS BIGINT)) / 86400)"
-        ),
-        Backend::Postgres => format!(
-            "CAST(FLOOR(EXTRACT(EPOCH FROM (CAST({b} AS TIMESTAMPTZ) - CAST({a} AS TIMESTAMPTZ))) / 86400) AS BIGINT)"
-        ),
+        Backend::Sqlite => format!("CAST(strftime('%s', {t}) AS BIGINT)"),
+        Backend::Postgres => {
+            format!("CAST(EXTRACT(EPOCH FROM CAST({t} AS TIMESTAMPTZ)) AS BIGINT)")
+        }
     }
 }
 
@@ -198,32 +196,35 @@ impl IndicatorStore for SqlStore {
         let until = w.until.to_string();
         let col = |s: CaseState| s.as_str().to_owned();
         let mut sql = Sql::new();
-        let mut pivot = String::new();
-        for s in [
+        // Per tested case, the first time of each state as epoch seconds: one seek each on
+        // the (case_id, state, at) index, no grouping of events.
+        let mut pivot = Vec::new();
+        for st in [
             CaseState::Registered,
             CaseState::ResultsReceived,
             CaseState::FindingsIssued,
             CaseState::PanelReviewed,
             CaseState::Explained,
         ] {
-            pivot.push_str(&format!(
-                ", MIN(CASE WHEN e.state = '{0}' THEN e.at END) AS {0}",
-                col(s)
-            ));
+            let first = format!(
+                "(SELECT MIN(e.at) FROM case_events e WHERE e.case_id = t.case_id \
+                 AND e.state = '{0}' AND e.at < '{until}')",
+                col(st)
+            );
+            pivot.push(format!("{} AS {}", epoch(self.backend, &first), col(st)));
         }
         sql.push("WITH ").tested_cte(w).push(&format!(
-            ", ev AS MATERIALIZED (SELECT e.case_id{pivot} FROM tested t \
-             JOIN case_events e ON e.case_id = t.case_id WHERE e.at < '{until}' GROUP BY e.case_id) "
+            ", ev AS MATERIALIZED (SELECT {} FROM tested t) ",
+            pivot.join(", ")
         ));
         let parts: Vec<String> = Interval::ALL
             .iter()
             .map(|i| {
                 let (a, b) = i.states();
                 let (a, b) = (col(a), col(b));
-                let d = days_between(self.backend, &a, &b);
                 format!(
-                    "SELECT '{}' AS step, {d} AS days, COUNT(*) AS cases FROM ev \
-                     WHERE {a} IS NOT NULL AND {b} IS NOT NULL GROUP BY {d}",
+                    "SELECT '{}' AS step, ({b} - {a}) / 86400 AS days, COUNT(*) AS cases FROM ev \
+                     WHERE {a} IS NOT NULL AND {b} IS NOT NULL GROUP BY ({b} - {a}) / 86400",
                     i.as_str()
                 )
             })
