@@ -561,6 +561,7 @@ impl Ganome {
             done += b.cases.len();
             progress(done, total);
         }
+        self.store.refresh_statistics().await?;
         Ok(generated.summary)
     }
 }

@@ -205,4 +205,7 @@ pub trait IndicatorStore: Send + Sync {
     async fn indicator_first_tests(&self, until: Timestamp) -> Result<Vec<FirstTest>, StoreError>;
     /// Loads generated records in one transaction; nothing is stored if any row fails.
     async fn load_records(&self, batch: &RecordBatch) -> Result<(), StoreError>;
+    /// Refreshes the planner's statistics (`ANALYZE`) after a bulk load, so the aggregate
+    /// queries use the covering indexes.
+    async fn refresh_statistics(&self) -> Result<(), StoreError>;
 }

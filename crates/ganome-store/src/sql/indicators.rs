@@ -517,4 +517,10 @@ impl IndicatorStore for SqlStore {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        let _w = self.write().await;
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
 }
