@@ -37,6 +37,8 @@ enum Command {
     Kb(commands::kb::KbArgs),
     /// Publish a knowledge release: findings of every case are re-issued with it.
     Publish(commands::findings::PublishArgs),
+    /// National indicators computed from the records.
+    Indicators(commands::indicators::IndicatorsArgs),
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -66,5 +68,6 @@ fn main() -> anyhow::Result<()> {
         Command::Hgvs(args) => commands::hgvs::run(args),
         Command::Kb(args) => commands::kb::run(args),
         Command::Publish(args) => runtime()?.block_on(commands::findings::publish(args)),
+        Command::Indicators(args) => runtime()?.block_on(commands::indicators::run(args)),
     }
 }

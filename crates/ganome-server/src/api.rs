@@ -6,6 +6,7 @@ mod facilities;
 mod files;
 mod findings;
 mod followup;
+mod indicators;
 mod panel;
 mod patients;
 mod session;
@@ -37,6 +38,7 @@ use crate::AppState;
         followup::explain, followup::treat, followup::outcome, followup::clinical,
         followup::fhir_recommendations, followup::list_treatments, followup::response,
         followup::adverse_event,
+        indicators::json, indicators::csv,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes),
@@ -135,6 +137,8 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/v1/treatments/{id}/adverse-events",
             post(followup::adverse_event),
         )
+        .route("/api/v1/indicators", get(indicators::json))
+        .route("/api/v1/indicators.csv", get(indicators::csv))
 }
 
 /// The `Idempotency-Key` header, if sent.

@@ -15,6 +15,7 @@ mod cases;
 mod facilities;
 mod forms;
 mod i18n;
+mod indicators;
 mod page;
 mod panel;
 mod patients;
@@ -59,4 +60,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/panel/meetings/{id}/finalise", post(panel::finalise))
         .route("/panel/meetings/{id}/reviews", post(panel::review))
         .route("/panel/reviews/{id}/sign-off", post(panel::sign_off))
+        .route("/indicators", get(indicators::page))
 }

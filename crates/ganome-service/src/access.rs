@@ -130,6 +130,14 @@ pub fn may_audit(actor: &Actor) -> bool {
     matches!(actor.role, Role::Auditor | Role::Administrator)
 }
 
+/// Whether the actor may read the national indicators: aggregated counts, not patient
+/// data, but about hospitals' activity, so for the data center's administrators and the
+/// auditors (DESIGN.md: "administrator / auditor … reads audit trails and national
+/// indicators").
+pub fn may_read_indicators(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Auditor | Role::Administrator)
+}
+
 /// Whether the actor may hold (create, finalise) a meeting of `facility`'s expert panel: a
 /// panel member or chair of that facility, which must be allowed to host a panel (core, hub,
 /// or certified cooperative hospital).

@@ -24,9 +24,11 @@ mod findings;
 mod followup;
 mod ganome;
 mod ids;
+pub mod indicators;
 pub mod network;
 pub mod panel;
 mod patients;
+pub mod scenario;
 mod users;
 
 pub use actor::Actor;

@@ -17,6 +17,7 @@ mod blob;
 mod clinical;
 mod error;
 mod findings;
+mod indicators;
 mod model;
 mod sql;
 mod store;
@@ -30,6 +31,10 @@ pub use clinical::{
 };
 pub use error::StoreError;
 pub use findings::{FindingsStore, FindingsVersion, KnowledgeReleaseRecord, NewFindings};
+pub use indicators::{
+    DurationCount, FirstTest, IndicatorStore, IndicatorWindow, Interval, MeetingCount,
+    PatientCounts, RecordBatch, TestCount,
+};
 pub use model::{
     Case, CaseEvent, CaseFilter, CaseScope, Consent, Designation, Facility, FacilityLink, NewCase,
     NewConsent, NewFacility, NewPatient, NewResultFile, NewUser, Patient, ResultFile, User,

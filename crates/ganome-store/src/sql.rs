@@ -21,6 +21,7 @@ use crate::{
 
 mod clinical;
 mod findings;
+mod indicators;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -91,6 +92,10 @@ impl SqlStore {
                             conn.execute("PRAGMA busy_timeout = 10000").await?;
                             conn.execute("PRAGMA foreign_keys = ON").await?;
                             conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            // Aggregates (national indicators) sort and group in temporary
+                            // b-trees and revisit index pages: keep both in memory.
+                            conn.execute("PRAGMA temp_store = MEMORY").await?;
+                            conn.execute("PRAGMA cache_size = -32768").await?;
                             Ok(())
                         })
                     })

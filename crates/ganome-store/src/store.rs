@@ -6,13 +6,13 @@ use ganome_core::{CaseState, Timestamp};
 
 use crate::{
     AuditEntry, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport, ClinicalStore, Consent,
-    Facility, FindingsStore, NewCase, NewConsent, NewFacility, NewPatient, NewResultFile, NewUser,
-    Patient, ResultFile, StoreError, User,
+    Facility, FindingsStore, IndicatorStore, NewCase, NewConsent, NewFacility, NewPatient,
+    NewResultFile, NewUser, Patient, ResultFile, StoreError, User,
 };
 
 /// Everything Ganome persists; the clinical workflow's records are in [`ClinicalStore`].
 #[async_trait]
-pub trait Store: ClinicalStore + FindingsStore + Send + Sync + 'static {
+pub trait Store: ClinicalStore + FindingsStore + IndicatorStore + Send + Sync + 'static {
     /// Brings the schema up to date.
     async fn migrate(&self) -> Result<(), StoreError>;
 

@@ -23,6 +23,15 @@ pub struct DemoArgs {
     /// Load the demo and exit without serving.
     #[arg(long)]
     pub no_serve: bool,
+    /// Also generate a scenario's records (`survey-2019`: the MHLW survey of June–October 2019).
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Seed of the scenario generator.
+    #[arg(long, default_value_t = ganome_service::scenario::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Generate this many tests instead of the scenario's own (same months and shape, all hospitals).
+    #[arg(long, requires = "scenario")]
+    pub cases: Option<u32>,
 }
 
 /// A demo account.
@@ -173,11 +182,16 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             u.username, u.role, u.facility, u.password
         );
     }
-    let made = crate::commands::living::load(&ganome, "clinician").await?;
-    if made > 0 {
-        println!(
-            "Living network: {made} cases across the network, walked from registration to follow-up."
-        );
+    if let Some(name) = &args.scenario {
+        // A scenario is the whole record set (the indicators' test bed): no living network.
+        crate::commands::scenario::load(&ganome, name, args.seed, args.cases).await?;
+    } else {
+        let made = crate::commands::living::load(&ganome, "clinician").await?;
+        if made > 0 {
+            println!(
+                "Living network: {made} cases across the network, walked from registration to follow-up."
+            );
+        }
     }
     println!(
         "API token for scripts: ganome token create --data-dir {} --user admin",

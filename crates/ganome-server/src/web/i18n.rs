@@ -388,6 +388,7 @@ labels! {
     nav_patients => "患者", "Patients";
     nav_panel => "エキスパートパネル", "Expert panel";
     nav_facilities => "施設", "Facilities";
+    nav_indicators => "実施状況", "Indicators";
     log_in => "ログイン", "Log in";
     log_out => "ログアウト", "Log out";
     username => "ユーザー名", "User name";

@@ -139,6 +139,11 @@ impl Nav {
     pub(crate) fn panel(&self) -> bool {
         self.actor.role.is_panel()
     }
+
+    /// Whether the user reads the national indicators.
+    pub(crate) fn indicators(&self) -> bool {
+        ganome_service::access::may_read_indicators(&self.actor)
+    }
 }
 
 /// Facility names by code, in the page language.

@@ -73,7 +73,7 @@ pub(crate) async fn token(s: &Server, name: &str) -> String {
 }
 
 /// A logged-in browser-like client (session cookie).
-async fn login(s: &Server, name: &str) -> reqwest::Client {
+pub(crate) async fn login(s: &Server, name: &str) -> reqwest::Client {
     let c = reqwest::Client::builder()
         .cookie_store(true)
         .build()

@@ -3,6 +3,7 @@
 //! chromium (`browser`).
 
 mod api_clinical;
+mod api_indicators;
 mod api_story;
 mod browser;
 mod openapi;

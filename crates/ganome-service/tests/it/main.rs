@@ -3,6 +3,7 @@
 
 mod clinical;
 mod findings;
+mod indicators;
 mod story;
 mod support;
 mod web_queries;

@@ -1,0 +1,526 @@
+//! [`IndicatorStore`] over SQL: aggregate queries written once for SQLite and PostgreSQL.
+//! Window bounds are generated [`Timestamp`]/date text (digits, dashes, colons) and are
+//! inlined as literals; user-given filters are bound. Months are split by a `CASE` over the
+//! month bounds, so grouping by Japanese calendar month needs no time-zone functions; only
+//! turning a time into epoch seconds differs by backend ([`epoch`]).
+
+use async_trait::async_trait;
+use ganome_core::{CaseState, Timestamp};
+use sqlx::Row;
+
+use super::{Backend, CASE_COLS, CONSENT_COLS, SqlStore, date_text, parse_time_col};
+use crate::{
+    DurationCount, FirstTest, IndicatorStore, IndicatorWindow, Interval, MeetingCount,
+    PatientCounts, RecordBatch, StoreError, TestCount,
+};
+
+/// SQL text plus the values bound to its `$n` placeholders, numbered as they are written.
+struct Sql {
+    text: String,
+    binds: Vec<String>,
+}
+
+impl Sql {
+    fn new() -> Sql {
+        Sql {
+            text: String::new(),
+            binds: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind(&mut self, value: &str) -> &mut Sql {
+        self.binds.push(value.to_owned());
+        self.text.push_str(&format!("${}", self.binds.len()));
+        self
+    }
+
+    /// The tested cases of the window: `tested(case_id, patient_id, facility_id,
+    /// panel_facility_id, shipped_at)`, as the first common table expression.
+    fn tested_cte(&mut self, w: &IndicatorWindow) -> &mut Sql {
+        self.push(&format!(
+            "tested AS (SELECT c.id AS case_id, c.patient_id, c.ordering_facility_id AS facility_id, \
+             c.panel_facility_id, e.at AS shipped_at \
+             FROM case_events e JOIN cases c ON c.id = e.case_id \
+             JOIN facilities f ON f.id = c.ordering_facility_id \
+             WHERE e.state = '{}' AND e.at >= '{}' AND e.at < '{}'",
+            CaseState::SpecimenShipped.as_str(),
+            w.from,
+            w.until
+        ));
+        if let Some(tier) = w.tier {
+            self.push(" AND f.kind = ").bind(tier.as_str());
+        }
+        if let Some(p) = &w.prefecture_code {
+            self.push(" AND f.prefecture_code = ").bind(p);
+        }
+        if let Some(o) = &w.oncotree_code {
+            self.push(" AND c.oncotree_code = ").bind(o);
+        }
+        self.push(")")
+    }
+
+    async fn fetch(&self, pool: &sqlx::AnyPool) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let mut q = sqlx::query(&self.text);
+        for b in &self.binds {
+            q = q.bind(b.clone());
+        }
+        Ok(q.fetch_all(pool).await?)
+    }
+}
+
+/// `CASE WHEN col < b1 THEN 0 WHEN col < b2 THEN 1 … ELSE n END`: the month index of a
+/// time or date column, given the bounds between months.
+fn month_case(column: &str, bounds: &[String]) -> String {
+    if bounds.is_empty() {
+        return "CAST(0 AS BIGINT)".to_owned();
+    }
+    let mut s = String::from("CAST(CASE");
+    for (i, b) in bounds.iter().enumerate() {
+        s.push_str(&format!(" WHEN {column} < '{b}' THEN {i}"));
+    }
+    s.push_str(&format!(" ELSE {} END AS BIGINT)", bounds.len()));
+    s
+}
+
+/// Seconds since the Unix epoch of an RFC 3339 text expression (NULL stays NULL); whole
+/// days between two of them are their difference divided by 86,400 (never negative here:
+/// events only move forward).
+fn epoch(backend: Backend, t: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("CAST(strftime('%s', {t}) AS BIGINT)"),
+        Backend::Postgres => {
+            format!("CAST(EXTRACT(EPOCH FROM CAST({t} AS TIMESTAMPTZ)) AS BIGINT)")
+        }
+    }
+}
+
+fn month_index(v: i64) -> usize {
+    usize::try_from(v).unwrap_or(0)
+}
+
+#[async_trait]
+impl IndicatorStore for SqlStore {
+    async fn indicator_tests(&self, w: &IndicatorWindow) -> Result<Vec<TestCount>, StoreError> {
+        let bounds: Vec<String> = w.month_bounds.iter().map(|t| t.to_string()).collect();
+        let mut sql = Sql::new();
+        sql.push("WITH ").tested_cte(w).push(&format!(
+            " SELECT facility_id, panel_facility_id, {} AS month, COUNT(*) AS tests \
+             FROM tested GROUP BY facility_id, panel_facility_id, {}",
+            month_case("shipped_at", &bounds),
+            month_case("shipped_at", &bounds),
+        ));
+        sql.fetch(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(TestCount {
+                    facility_id: r.try_get("facility_id")?,
+                    panel_facility_id: r.try_get("panel_facility_id")?,
+                    month: month_index(r.try_get::<i64, _>("month")?),
+                    tests: r.try_get("tests")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn indicator_patients(
+        &self,
+        w: &IndicatorWindow,
+    ) -> Result<Vec<PatientCounts>, StoreError> {
+        let until = w.until.to_string();
+        let last_day = date_text(w.last_day);
+        let mut sql = Sql::new();
+        // One pass over the tested cases with a few index seeks each (the consent in force,
+        // the signed-off reviews folded into one code, a recommended treatment), then per
+        // patient, then per facility. Review code: 1 reviewed + 2 referral + 4 confirmatory
+        // + 8 option presented; NULL when not reviewed.
+        sql.push("WITH ").tested_cte(w).push(&format!(
+            ", pc AS (SELECT t.facility_id, t.patient_id, \
+                (SELECT CASE WHEN co.withdrawn_at IS NOT NULL AND co.withdrawn_at < '{until}' THEN 0 \
+                    ELSE co.registration * 2 + CASE WHEN co.secondary_use_academia = 1 OR co.secondary_use_industry = 1 THEN 1 ELSE 0 END END \
+                 FROM consents co WHERE co.patient_id = t.patient_id AND co.given_at < '{until}' \
+                 ORDER BY co.given_at DESC LIMIT 1) AS consent, \
+                (SELECT 1 + 2 * MAX(cr.germline_counselling_referral) + 4 * MAX(cr.germline_confirmatory_test) \
+                    + 8 * MAX(CASE WHEN EXISTS (SELECT 1 FROM recommendations r WHERE r.review_id = cr.id) THEN 1 ELSE 0 END) \
+                 FROM case_reviews cr WHERE cr.case_id = t.case_id AND cr.signed_off_at IS NOT NULL \
+                 AND cr.signed_off_at < '{until}') AS review, \
+                CASE WHEN EXISTS (SELECT 1 FROM treatments x WHERE x.case_id = t.case_id \
+                    AND x.recommendation_id IS NOT NULL AND x.started_on <= '{last_day}') THEN 1 ELSE 0 END AS treated \
+                FROM tested t), \
+             pp AS (SELECT patient_id, MIN(facility_id) AS facility_id, MAX(consent) AS consent, \
+                MAX(CASE WHEN review IS NULL THEN 0 ELSE 1 END) AS reviewed, \
+                MAX(CASE WHEN review IS NULL THEN 0 ELSE (review / 8) % 2 END) AS opt, \
+                SUM(CASE WHEN review IS NULL THEN 0 ELSE (review / 2) % 2 END) AS referrals, \
+                SUM(CASE WHEN review IS NULL THEN 0 ELSE (review / 4) % 2 END) AS confirmatory, \
+                MAX(treated) AS treated FROM pc GROUP BY patient_id) \
+             SELECT facility_id, COUNT(*) AS patients, \
+                CAST(SUM(CASE WHEN consent >= 2 THEN 1 ELSE 0 END) AS BIGINT) AS consent_registration, \
+                CAST(SUM(CASE WHEN consent = 1 OR consent = 3 THEN 1 ELSE 0 END) AS BIGINT) AS consent_secondary_use, \
+                CAST(SUM(CASE WHEN consent = 3 THEN 1 ELSE 0 END) AS BIGINT) AS consent_both, \
+                CAST(SUM(reviewed) AS BIGINT) AS reviewed, \
+                CAST(SUM(opt) AS BIGINT) AS option_presented, \
+                CAST(SUM(treated) AS BIGINT) AS treated, \
+                CAST(SUM(referrals) AS BIGINT) AS referrals, \
+                CAST(SUM(confirmatory) AS BIGINT) AS confirmatory \
+             FROM pp GROUP BY facility_id"
+        ));
+        sql.fetch(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(PatientCounts {
+                    facility_id: r.try_get("facility_id")?,
+                    patients: r.try_get("patients")?,
+                    consent_registration: r.try_get("consent_registration")?,
+                    consent_secondary_use: r.try_get("consent_secondary_use")?,
+                    consent_both: r.try_get("consent_both")?,
+                    reviewed: r.try_get("reviewed")?,
+                    option_presented: r.try_get("option_presented")?,
+                    treated_on_recommendation: r.try_get("treated")?,
+                    germline_referrals: r.try_get("referrals")?,
+                    confirmatory_tests: r.try_get("confirmatory")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn indicator_durations(
+        &self,
+        w: &IndicatorWindow,
+    ) -> Result<Vec<DurationCount>, StoreError> {
+        let until = w.until.to_string();
+        let col = |s: CaseState| s.as_str().to_owned();
+        let mut sql = Sql::new();
+        // Per tested case, the first time of each state as epoch seconds: one seek each on
+        // the (case_id, state, at) index, no grouping of events.
+        let mut pivot = Vec::new();
+        for st in [
+            CaseState::Registered,
+            CaseState::ResultsReceived,
+            CaseState::FindingsIssued,
+            CaseState::PanelReviewed,
+            CaseState::Explained,
+        ] {
+            let first = format!(
+                "(SELECT MIN(e.at) FROM case_events e WHERE e.case_id = t.case_id \
+                 AND e.state = '{0}' AND e.at < '{until}')",
+                col(st)
+            );
+            pivot.push(format!("{} AS {}", epoch(self.backend, &first), col(st)));
+        }
+        sql.push("WITH ").tested_cte(w).push(&format!(
+            ", ev AS MATERIALIZED (SELECT {} FROM tested t) ",
+            pivot.join(", ")
+        ));
+        let parts: Vec<String> = Interval::ALL
+            .iter()
+            .map(|i| {
+                let (a, b) = i.states();
+                let (a, b) = (col(a), col(b));
+                format!(
+                    "SELECT '{}' AS step, ({b} - {a}) / 86400 AS days, COUNT(*) AS cases FROM ev \
+                     WHERE {a} IS NOT NULL AND {b} IS NOT NULL GROUP BY ({b} - {a}) / 86400",
+                    i.as_str()
+                )
+            })
+            .collect();
+        sql.push(&parts.join(" UNION ALL "));
+        sql.fetch(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let name: String = r.try_get("step")?;
+                let interval = Interval::ALL
+                    .into_iter()
+                    .find(|i| i.as_str() == name)
+                    .ok_or_else(|| StoreError::Corrupt {
+                        table: "case_events",
+                        message: format!("unknown interval {name}"),
+                    })?;
+                Ok(DurationCount {
+                    interval,
+                    days: r.try_get("days")?,
+                    cases: r.try_get("cases")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn indicator_meetings(
+        &self,
+        w: &IndicatorWindow,
+    ) -> Result<Vec<MeetingCount>, StoreError> {
+        let bounds: Vec<String> = w.month_first_days.iter().map(|d| date_text(*d)).collect();
+        let month = month_case("m.held_on", &bounds);
+        let mut sql = Sql::new();
+        sql.push(&format!(
+            "SELECT m.panel_facility_id, {month} AS month, COUNT(DISTINCT m.id) AS meetings, \
+             COUNT(r.id) AS reviews FROM panel_meetings m \
+             JOIN facilities f ON f.id = m.panel_facility_id \
+             LEFT JOIN case_reviews r ON r.meeting_id = m.id \
+             WHERE m.held_on >= '{}' AND m.held_on <= '{}'",
+            date_text(w.first_day),
+            date_text(w.last_day)
+        ));
+        if let Some(tier) = w.tier {
+            sql.push(" AND f.kind = ").bind(tier.as_str());
+        }
+        if let Some(p) = &w.prefecture_code {
+            sql.push(" AND f.prefecture_code = ").bind(p);
+        }
+        sql.push(&format!(" GROUP BY m.panel_facility_id, {month}"));
+        sql.fetch(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(MeetingCount {
+                    panel_facility_id: r.try_get("panel_facility_id")?,
+                    month: month_index(r.try_get::<i64, _>("month")?),
+                    meetings: r.try_get("meetings")?,
+                    reviews: r.try_get("reviews")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn indicator_first_tests(&self, until: Timestamp) -> Result<Vec<FirstTest>, StoreError> {
+        // Two index seeks per facility (cases_ordering, cases_panel) instead of a scan of
+        // every test: a facility has started when it has ordered a case or had one referred.
+        let sql = format!(
+            "SELECT f.id AS facility_id, \
+             (SELECT MIN(c.registered_at) FROM cases c WHERE c.ordering_facility_id = f.id AND c.registered_at < '{until}') AS ordered, \
+             (SELECT MIN(c.registered_at) FROM cases c WHERE c.panel_facility_id = f.id AND c.registered_at < '{until}') AS referred \
+             FROM facilities f"
+        );
+        let mut out = Vec::new();
+        for r in sqlx::query(&sql).fetch_all(&self.pool).await? {
+            let first = [
+                r.try_get::<Option<String>, _>("ordered")?,
+                r.try_get::<Option<String>, _>("referred")?,
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            if let Some(at) = first {
+                out.push(FirstTest {
+                    facility_id: r.try_get("facility_id")?,
+                    at: parse_time_col("cases", &at)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn load_records(&self, b: &RecordBatch) -> Result<(), StoreError> {
+        let _w = self.write().await;
+        let mut tx = self.pool.begin().await?;
+        for (p, by) in &b.patients {
+            sqlx::query(
+                "INSERT INTO patients (id, facility_id, pseudonym, sex, birth_year, birth_month, created_at, created_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(p.id.clone())
+            .bind(p.facility_id.clone())
+            .bind(p.pseudonym.clone())
+            .bind(p.sex.as_str())
+            .bind(p.birth_year)
+            .bind(p.birth_month)
+            .bind(p.created_at.to_string())
+            .bind(by.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for c in &b.consents {
+            sqlx::query(&format!(
+                "INSERT INTO consents ({CONSENT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            ))
+            .bind(c.id.clone())
+            .bind(c.patient_id.clone())
+            .bind(c.form_version.clone())
+            .bind(c.method.as_str())
+            .bind(i64::from(c.items.registration))
+            .bind(i64::from(c.items.secondary_use_academia))
+            .bind(i64::from(c.items.secondary_use_industry))
+            .bind(i64::from(c.items.overseas_transfer))
+            .bind(i64::from(c.items.recontact))
+            .bind(c.items.germline_disclosure.as_str())
+            .bind(c.given_at.to_string())
+            .bind(c.withdrawn_at.map(|t| t.to_string()))
+            .bind(c.recorded_by.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (c, by) in &b.cases {
+            sqlx::query(&format!(
+                "INSERT INTO cases ({CASE_COLS}, created_by) VALUES \
+                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+            ))
+            .bind(c.id.clone())
+            .bind(c.case_number.clone())
+            .bind(c.patient_id.clone())
+            .bind(c.ordering_facility_id.clone())
+            .bind(c.panel_facility_id.clone())
+            .bind(c.lab_facility_id.clone())
+            .bind(c.test_product.as_str())
+            .bind(c.specimen_type.as_str())
+            .bind(c.specimen_site.clone())
+            .bind(c.specimen_collected_on.map(date_text))
+            .bind(c.tumor_content_pct)
+            .bind(c.oncotree_code.clone())
+            .bind(c.stage.clone())
+            .bind(c.ecog_ps)
+            .bind(c.state.as_str())
+            .bind(c.registered_at.to_string())
+            .bind(c.updated_at.to_string())
+            .bind(by.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (case_id, e) in &b.events {
+            sqlx::query(
+                "INSERT INTO case_events (case_id, seq, state, at, by_user, note) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(case_id.clone())
+            .bind(e.seq)
+            .bind(e.state.as_str())
+            .bind(e.at.to_string())
+            .bind(e.by_user.clone())
+            .bind(e.note.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for m in &b.meetings {
+            sqlx::query(
+                "INSERT INTO panel_meetings (id, panel_facility_id, held_on, mode, sequencing_in_house, \
+                 chair_user_id, finalised_at, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(m.id.clone())
+            .bind(m.panel_facility_id.clone())
+            .bind(date_text(m.held_on))
+            .bind(m.mode.as_str())
+            .bind(i64::from(m.sequencing_in_house))
+            .bind(m.chair_user_id.clone())
+            .bind(m.finalised_at.map(|t| t.to_string()))
+            .bind(m.created_by.clone())
+            .bind(m.created_at.to_string())
+            .execute(&mut *tx)
+            .await?;
+            for (i, a) in m.attendees.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO panel_attendees (meeting_id, seq, name, panel_role, user_id) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(m.id.clone())
+                .bind(i as i64 + 1)
+                .bind(a.name.clone())
+                .bind(a.panel_role.as_str())
+                .bind(a.user_id.clone())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for r in &b.reviews {
+            sqlx::query(
+                "INSERT INTO case_reviews (id, case_id, meeting_id, findings_version, discussion, \
+                 germline_counselling_referral, germline_confirmatory_test, germline_note, \
+                 signed_off_at, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(r.id.clone())
+            .bind(r.case_id.clone())
+            .bind(r.meeting_id.clone())
+            .bind(r.findings_version.clone())
+            .bind(r.discussion.clone())
+            .bind(i64::from(r.germline.counselling_referral))
+            .bind(i64::from(r.germline.confirmatory_test))
+            .bind(r.germline.note.clone())
+            .bind(r.signed_off_at.map(|t| t.to_string()))
+            .bind(r.created_by.clone())
+            .bind(r.created_at.to_string())
+            .execute(&mut *tx)
+            .await?;
+            for rec in &r.recommendations {
+                sqlx::query(
+                    "INSERT INTO recommendations (id, review_id, case_id, ordinal, drug, biomarker, \
+                     evidence_level, access_route, trial_id, note) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(rec.id.clone())
+                .bind(r.id.clone())
+                .bind(r.case_id.clone())
+                .bind(rec.ordinal)
+                .bind(rec.drug.clone())
+                .bind(rec.biomarker.clone())
+                .bind(rec.evidence_level.as_str())
+                .bind(rec.access_route.as_str())
+                .bind(rec.trial_id.clone())
+                .bind(rec.note.clone())
+                .execute(&mut *tx)
+                .await?;
+            }
+            for s in &r.signoffs {
+                sqlx::query(
+                    "INSERT INTO review_signoffs (review_id, user_id, signed_at) VALUES ($1, $2, $3)",
+                )
+                .bind(r.id.clone())
+                .bind(s.user_id.clone())
+                .bind(s.signed_at.to_string())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for e in &b.explanations {
+            sqlx::query(
+                "INSERT INTO explanations (id, case_id, explained_on, explained_by, note, recorded_by, \
+                 recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(e.id.clone())
+            .bind(e.case_id.clone())
+            .bind(date_text(e.explained_on))
+            .bind(e.explained_by.clone())
+            .bind(e.note.clone())
+            .bind(e.recorded_by.clone())
+            .bind(e.recorded_at.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for t in &b.treatments {
+            sqlx::query(
+                "INSERT INTO treatments (id, case_id, line, regimen, started_on, ended_on, \
+                 recommendation_id, access_route, not_given_reason, best_response, progression_on, \
+                 recorded_by, recorded_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            )
+            .bind(t.id.clone())
+            .bind(t.case_id.clone())
+            .bind(t.line)
+            .bind(t.regimen.clone())
+            .bind(date_text(t.started_on))
+            .bind(t.ended_on.map(date_text))
+            .bind(t.recommendation_id.clone())
+            .bind(t.access_route.as_str())
+            .bind(t.not_given_reason.clone())
+            .bind(t.best_response.map(|r| r.as_str()))
+            .bind(t.progression_on.map(date_text))
+            .bind(t.recorded_by.clone())
+            .bind(t.recorded_at.to_string())
+            .bind(t.updated_at.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        let _w = self.write().await;
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+}
