@@ -35,6 +35,14 @@ impl Timestamp {
         self.0.date()
     }
 
+    /// The calendar date in Japan (JST, UTC+9; Japan keeps no daylight saving time): what
+    /// a clinical date such as an explanation or treatment start is compared with.
+    pub fn date_jst(self) -> Date {
+        self.0
+            .to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap_or(time::UtcOffset::UTC))
+            .date()
+    }
+
     /// Parses RFC 3339 text (any offset) or a plain `YYYY-MM-DD` date (midnight UTC).
     pub fn parse(text: &str) -> Result<Timestamp, String> {
         if let Ok(dt) = OffsetDateTime::parse(text, &Rfc3339) {
@@ -106,6 +114,15 @@ impl utoipa::ToSchema for Timestamp {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn japan_is_nine_hours_ahead() {
+        let t = Timestamp::parse("2026-11-25T14:59:59Z").unwrap();
+        assert_eq!(t.date_jst().to_string(), "2026-11-25");
+        let t = Timestamp::parse("2026-11-25T15:00:00Z").unwrap();
+        assert_eq!(t.date().to_string(), "2026-11-25");
+        assert_eq!(t.date_jst().to_string(), "2026-11-26");
+    }
 
     #[test]
     fn formats_utc_seconds_and_sorts_as_text() {

@@ -160,7 +160,7 @@ impl Ganome {
         );
         if let Some(d) = req.specimen_collected_on {
             errors.check(
-                d <= registered_at.date(),
+                d <= registered_at.date_jst(),
                 "specimen_collected_on",
                 "must not be after registration",
             );
@@ -171,7 +171,7 @@ impl Ganome {
             .await?
             .ok_or_else(|| ServiceError::Conflict("your facility no longer exists".into()))?;
         let panel = ordering
-            .panel_facility_on(registered_at.date())
+            .panel_facility_on(registered_at.date_jst())
             .map(str::to_owned);
         if panel.is_none() {
             errors.add(
@@ -179,7 +179,7 @@ impl Ganome {
                 format!(
                     "{} has no expert panel and no link to a core or hub hospital on {}",
                     ordering.name_ja,
-                    registered_at.date()
+                    registered_at.date_jst()
                 ),
             );
         }

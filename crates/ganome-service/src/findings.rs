@@ -419,7 +419,7 @@ impl Ganome {
                 }
             });
         let case_input = CaseInput {
-            report_date: Some(received.date().to_string()),
+            report_date: Some(received.date_jst().to_string()),
             specimen: Some(match &case.specimen_site {
                 Some(site) => format!("{} ({site})", case.specimen_type.label_ja()),
                 None => case.specimen_type.label_ja().to_owned(),

@@ -188,14 +188,14 @@ impl Ganome {
                 &mut errors,
                 "explained_on",
                 Some(req.explained_on),
-                now.date(),
+                now.date_jst(),
             );
             errors.check(
-                req.explained_on >= case.updated_at.date(),
+                req.explained_on >= case.updated_at.date_jst(),
                 "explained_on",
                 format!(
                     "must not precede the panel review ({})",
-                    case.updated_at.date()
+                    case.updated_at.date_jst()
                 ),
             );
             errors.into_result()?;
@@ -250,8 +250,13 @@ impl Ganome {
                 "regimen",
                 "must not be empty",
             );
-            check_not_future(&mut errors, "started_on", Some(req.started_on), now.date());
-            check_not_future(&mut errors, "ended_on", req.ended_on, now.date());
+            check_not_future(
+                &mut errors,
+                "started_on",
+                Some(req.started_on),
+                now.date_jst(),
+            );
+            check_not_future(&mut errors, "ended_on", req.ended_on, now.date_jst());
             if let Some(end) = req.ended_on {
                 errors.check(
                     end >= req.started_on,
@@ -349,9 +354,9 @@ impl Ganome {
                 &mut errors,
                 "progression_on",
                 req.progression_on,
-                now.date(),
+                now.date_jst(),
             );
-            check_not_future(&mut errors, "ended_on", req.ended_on, now.date());
+            check_not_future(&mut errors, "ended_on", req.ended_on, now.date_jst());
             if let Some(p) = req.progression_on {
                 errors.check(
                     p >= t.started_on,
@@ -400,7 +405,7 @@ impl Ganome {
                 "grade",
                 "must be a CTCAE grade 1 to 5",
             );
-            check_not_future(&mut errors, "onset_on", req.onset_on, now.date());
+            check_not_future(&mut errors, "onset_on", req.onset_on, now.date_jst());
             if let Some(d) = req.onset_on {
                 errors.check(
                     d >= t.started_on,
@@ -462,10 +467,10 @@ impl Ganome {
                 &mut errors,
                 "last_contact_on",
                 Some(req.last_contact_on),
-                now.date(),
+                now.date_jst(),
             );
             errors.check(
-                req.last_contact_on >= case.registered_at.date(),
+                req.last_contact_on >= case.registered_at.date_jst(),
                 "last_contact_on",
                 "must not precede registration",
             );

@@ -190,7 +190,7 @@ impl Ganome {
         let now = Timestamp::now();
         let mut errors = ValidationErrors::new();
         errors.check(
-            req.held_on <= now.date(),
+            req.held_on <= now.date_jst(),
             "held_on",
             "must not be in the future",
         );

@@ -476,7 +476,7 @@ pub async fn load(ganome: &Ganome, demo_clinician: &str) -> anyhow::Result<usize
     let lab = ganome.operator_acting_as("lab").await?;
     let facilities = ganome.store().list_facilities().await?;
     let hospitals = ordering_facilities(&facilities, &clinician.facility_id);
-    let today = Timestamp::now().date();
+    let today = Timestamp::now().date_jst();
     let bar = ProgressBar::new(TEMPLATES.len() as u64).with_style(
         ProgressStyle::with_template("Living network {bar:30} {pos}/{len} cases {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),

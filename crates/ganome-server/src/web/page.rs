@@ -172,9 +172,9 @@ impl Names {
     }
 }
 
-/// Today's date as the service judges "not in the future" (UTC), for date inputs.
+/// Today's date in Japan, as the service judges "not in the future", for date inputs.
 pub(crate) fn today() -> String {
-    ganome_core::Timestamp::now().date().to_string()
+    ganome_core::Timestamp::now().date_jst().to_string()
 }
 
 /// A page that only says what went wrong.

@@ -213,7 +213,7 @@ async fn story(g: &Ganome) {
     assert_eq!(doc.report.case.tumor_type, "LUAD");
     assert_eq!(
         doc.report.case.report_date.as_deref(),
-        Some(detail.events[2].at.date().to_string().as_str())
+        Some(detail.events[2].at.date_jst().to_string().as_str())
     );
     let (_, html) = g
         .render_findings(&chair, &v1[0].id, FindingsFormat::Html(Lang::Ja))
