@@ -20,6 +20,7 @@ use crate::{
 };
 
 mod clinical;
+mod facts;
 mod findings;
 mod indicators;
 
@@ -434,6 +435,10 @@ impl Store for SqlStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         let _w = self.write().await;
         MIGRATOR.run(&self.pool).await?;
+        // Cases written before the indicator facts existed get theirs now.
+        self.pool
+            .execute(facts::missing_sql(self.backend).as_str())
+            .await?;
         Ok(())
     }
 
@@ -992,6 +997,7 @@ impl Store for SqlStore {
             if let Some(key) = new.idempotency_key.as_deref() {
                 record_idempotency(&mut tx, &new.created_by, key, "case", &case.id).await?;
             }
+            facts::refresh_case(&mut tx, self.backend, &case.id).await?;
             tx.commit().await?;
             return Ok((case, true));
         }
@@ -1082,7 +1088,7 @@ impl Store for SqlStore {
         {
             let _w = self.write().await;
             let mut tx = self.pool.begin().await?;
-            move_case(&mut tx, case_id, from, to, at, by_user, note).await?;
+            move_case(&mut tx, self.backend, case_id, from, to, at, by_user, note).await?;
             tx.commit().await?;
         }
         self.get_case(case_id)
@@ -1232,10 +1238,12 @@ impl Store for SqlStore {
     }
 }
 
-/// Moves a case from `from` to `to` inside a transaction and appends its event; `Conflict` if
-/// the case is no longer in `from`.
+/// Moves a case from `from` to `to` inside a transaction, appends its event and recomputes
+/// its indicator facts; `Conflict` if the case is no longer in `from`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn move_case(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
     case_id: &str,
     from: CaseState,
     to: CaseState,
@@ -1272,6 +1280,7 @@ pub(crate) async fn move_case(
     .bind(note.map(str::to_owned))
     .execute(&mut **tx)
     .await?;
+    facts::refresh_case(tx, backend, case_id).await?;
     Ok(())
 }
 
@@ -1323,4 +1332,14 @@ fn rand_bytes() -> [u8; 32] {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     bytes
+}
+
+/// Seconds since the Unix epoch of an RFC 3339 text expression (NULL stays NULL).
+pub(crate) fn epoch_sql(backend: Backend, t: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("CAST(strftime('%s', {t}) AS BIGINT)"),
+        Backend::Postgres => {
+            format!("CAST(EXTRACT(EPOCH FROM CAST({t} AS TIMESTAMPTZ)) AS BIGINT)")
+        }
+    }
 }

@@ -854,6 +854,45 @@ mod tests {
                 assert!(!record.treatments.is_empty());
             }
         }
+        // The indicators see the walked loop as the workflows wrote it (the per-case facts
+        // are kept by registration, state changes, sign-offs and treatments).
+        let auditor = ganome.operator_acting_as("auditor").await.unwrap();
+        let today = Timestamp::now().date_jst();
+        let ind = ganome
+            .indicators(
+                &auditor,
+                &ganome_service::indicators::IndicatorQuery {
+                    from: Some((today - Duration::days(120)).to_string()),
+                    to: Some(today.to_string()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let shipped = TEMPLATES.iter().filter(|t| t.stage != Registered).count() as i64;
+        assert_eq!(ind.consent.tested_patients, shipped);
+        let reviewed = TEMPLATES
+            .iter()
+            .filter(|t| matches!(t.stage, PanelReviewed | Explained | FollowedUp))
+            .count() as i64;
+        assert_eq!(ind.treatment.reviewed_patients, reviewed);
+        let treated = {
+            let mut n = 0;
+            for c in cases.iter().filter(|c| c.state == FollowedUp) {
+                let record = ganome.clinical_record(&admin, &c.id).await.unwrap();
+                if record
+                    .treatments
+                    .iter()
+                    .any(|t| t.recommendation_id.is_some())
+                {
+                    n += 1;
+                }
+            }
+            n
+        };
+        assert!(treated > 0);
+        assert_eq!(ind.treatment.treated_patients, treated);
+
         // The demo clinician and the linked panel see the loop; the clinician elsewhere not.
         let clinician = ganome.operator_acting_as("clinician").await.unwrap();
         let chair = ganome.operator_acting_as("panel.chair").await.unwrap();

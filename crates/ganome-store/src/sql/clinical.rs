@@ -484,6 +484,7 @@ impl ClinicalStore for SqlStore {
             let note = format!("review {review_id} signed off");
             super::move_case(
                 &mut tx,
+                self.backend,
                 &case_id,
                 ganome_core::CaseState::FindingsIssued,
                 ganome_core::CaseState::PanelReviewed,
@@ -551,6 +552,7 @@ impl ClinicalStore for SqlStore {
 
     async fn insert_treatment(&self, t: &Treatment) -> Result<(), StoreError> {
         let _w = self.write().await;
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO treatments (id, case_id, line, regimen, started_on, ended_on, \
              recommendation_id, access_route, not_given_reason, best_response, progression_on, \
@@ -571,8 +573,10 @@ impl ClinicalStore for SqlStore {
         .bind(t.recorded_by.clone())
         .bind(t.recorded_at.to_string())
         .bind(t.updated_at.to_string())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        super::facts::refresh_case(&mut tx, self.backend, &t.case_id).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -94,6 +94,7 @@ impl FindingsStore for SqlStore {
             let note = format!("findings v{version} {} ({})", f.report_id, f.reason);
             move_case(
                 &mut tx,
+                self.backend,
                 &f.case_id,
                 from,
                 CaseState::FindingsIssued,

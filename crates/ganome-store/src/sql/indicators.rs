@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use ganome_core::{CaseState, Timestamp};
 use sqlx::Row;
 
-use super::{Backend, CASE_COLS, CONSENT_COLS, SqlStore, date_text, parse_time_col};
+use super::{CASE_COLS, CONSENT_COLS, SqlStore, date_text, parse_time_col};
 use crate::{
     DurationCount, FirstTest, IndicatorStore, IndicatorWindow, Interval, MeetingCount,
     PatientCounts, RecordBatch, StoreError, TestCount,
@@ -39,16 +39,25 @@ impl Sql {
         self
     }
 
-    /// The tested cases of the window: `tested(case_id, patient_id, facility_id,
-    /// panel_facility_id, shipped_at)`, as the first common table expression.
+    /// The tested cases of the window, from `case_facts`: `tested(case_id, patient_id,
+    /// facility_id, panel_facility_id, shipped_at, registered_s, results_s, findings_s,
+    /// reviewed_s, explained_s, signed_s, option_s, referral_s, confirmatory_s, treated_on)`,
+    /// as the first common table expression. Facilities are joined only to filter by tier or
+    /// prefecture.
     fn tested_cte(&mut self, w: &IndicatorWindow) -> &mut Sql {
+        let by_facility = w.tier.is_some() || w.prefecture_code.is_some();
         self.push(&format!(
-            "tested AS (SELECT c.id AS case_id, c.patient_id, c.ordering_facility_id AS facility_id, \
-             c.panel_facility_id, e.at AS shipped_at \
-             FROM case_events e JOIN cases c ON c.id = e.case_id \
-             JOIN facilities f ON f.id = c.ordering_facility_id \
-             WHERE e.state = '{}' AND e.at >= '{}' AND e.at < '{}'",
-            CaseState::SpecimenShipped.as_str(),
+            "tested AS (SELECT cf.case_id, cf.patient_id, cf.ordering_facility_id AS facility_id, \
+             cf.panel_facility_id, cf.shipped_at, cf.registered_s, cf.results_s, cf.findings_s, \
+             cf.reviewed_s, cf.explained_s, cf.signed_s, cf.option_s, cf.referral_s, \
+             cf.confirmatory_s, cf.treated_on \
+             FROM case_facts cf{} \
+             WHERE cf.shipped_at >= '{}' AND cf.shipped_at < '{}'",
+            if by_facility {
+                " JOIN facilities f ON f.id = cf.ordering_facility_id"
+            } else {
+                ""
+            },
             w.from,
             w.until
         ));
@@ -59,7 +68,7 @@ impl Sql {
             self.push(" AND f.prefecture_code = ").bind(p);
         }
         if let Some(o) = &w.oncotree_code {
-            self.push(" AND c.oncotree_code = ").bind(o);
+            self.push(" AND cf.oncotree_code = ").bind(o);
         }
         self.push(")")
     }
@@ -85,18 +94,6 @@ fn month_case(column: &str, bounds: &[String]) -> String {
     }
     s.push_str(&format!(" ELSE {} END AS BIGINT)", bounds.len()));
     s
-}
-
-/// Seconds since the Unix epoch of an RFC 3339 text expression (NULL stays NULL); whole
-/// days between two of them are their difference divided by 86,400 (never negative here:
-/// events only move forward).
-fn epoch(backend: Backend, t: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("CAST(strftime('%s', {t}) AS BIGINT)"),
-        Backend::Postgres => {
-            format!("CAST(EXTRACT(EPOCH FROM CAST({t} AS TIMESTAMPTZ)) AS BIGINT)")
-        }
-    }
 }
 
 fn month_index(v: i64) -> usize {
@@ -133,11 +130,12 @@ impl IndicatorStore for SqlStore {
         w: &IndicatorWindow,
     ) -> Result<Vec<PatientCounts>, StoreError> {
         let until = w.until.to_string();
+        let until_s = w.until.unix();
         let last_day = date_text(w.last_day);
         let mut sql = Sql::new();
-        // One pass over the tested cases with a few index seeks each (the consent in force,
-        // the signed-off reviews folded into one code, a recommended treatment), then per
-        // patient, then per facility. Review code: 1 reviewed + 2 referral + 4 confirmatory
+        // One pass over the tested cases' facts with one index seek each (the consent in
+        // force), the signed-off reviews folded into one code, then per patient, then per
+        // facility. Review code: 1 reviewed + 2 referral + 4 confirmatory
         // + 8 option presented; NULL when not reviewed.
         sql.push("WITH ").tested_cte(w).push(&format!(
             ", pc AS (SELECT t.facility_id, t.patient_id, \
@@ -145,12 +143,11 @@ impl IndicatorStore for SqlStore {
                     ELSE co.registration * 2 + CASE WHEN co.secondary_use_academia = 1 OR co.secondary_use_industry = 1 THEN 1 ELSE 0 END END \
                  FROM consents co WHERE co.patient_id = t.patient_id AND co.given_at < '{until}' \
                  ORDER BY co.given_at DESC LIMIT 1) AS consent, \
-                (SELECT 1 + 2 * MAX(cr.germline_counselling_referral) + 4 * MAX(cr.germline_confirmatory_test) \
-                    + 8 * MAX(CASE WHEN EXISTS (SELECT 1 FROM recommendations r WHERE r.review_id = cr.id) THEN 1 ELSE 0 END) \
-                 FROM case_reviews cr WHERE cr.case_id = t.case_id AND cr.signed_off_at IS NOT NULL \
-                 AND cr.signed_off_at < '{until}') AS review, \
-                CASE WHEN EXISTS (SELECT 1 FROM treatments x WHERE x.case_id = t.case_id \
-                    AND x.recommendation_id IS NOT NULL AND x.started_on <= '{last_day}') THEN 1 ELSE 0 END AS treated \
+                CASE WHEN t.signed_s < {until_s} THEN 1 \
+                    + CASE WHEN t.referral_s < {until_s} THEN 2 ELSE 0 END \
+                    + CASE WHEN t.confirmatory_s < {until_s} THEN 4 ELSE 0 END \
+                    + CASE WHEN t.option_s < {until_s} THEN 8 ELSE 0 END END AS review, \
+                CASE WHEN t.treated_on <= '{last_day}' THEN 1 ELSE 0 END AS treated \
                 FROM tested t), \
              pp AS (SELECT patient_id, MIN(facility_id) AS facility_id, MAX(consent) AS consent, \
                 MAX(CASE WHEN review IS NULL THEN 0 ELSE 1 END) AS reviewed, \
@@ -193,28 +190,23 @@ impl IndicatorStore for SqlStore {
         &self,
         w: &IndicatorWindow,
     ) -> Result<Vec<DurationCount>, StoreError> {
-        let until = w.until.to_string();
+        let until_s = w.until.unix();
         let col = |s: CaseState| s.as_str().to_owned();
         let mut sql = Sql::new();
-        // Per tested case, the first time of each state as epoch seconds: one seek each on
-        // the (case_id, state, at) index, no grouping of events.
-        let mut pivot = Vec::new();
-        for st in [
-            CaseState::Registered,
-            CaseState::ResultsReceived,
-            CaseState::FindingsIssued,
-            CaseState::PanelReviewed,
-            CaseState::Explained,
-        ] {
-            let first = format!(
-                "(SELECT MIN(e.at) FROM case_events e WHERE e.case_id = t.case_id \
-                 AND e.state = '{0}' AND e.at < '{until}')",
-                col(st)
-            );
-            pivot.push(format!("{} AS {}", epoch(self.backend, &first), col(st)));
-        }
+        // Per tested case, the first time of each state (epoch seconds, from its facts) when
+        // it falls before the window's end.
+        let pivot: Vec<String> = [
+            (CaseState::Registered, "registered_s"),
+            (CaseState::ResultsReceived, "results_s"),
+            (CaseState::FindingsIssued, "findings_s"),
+            (CaseState::PanelReviewed, "reviewed_s"),
+            (CaseState::Explained, "explained_s"),
+        ]
+        .iter()
+        .map(|(st, c)| format!("CASE WHEN t.{c} < {until_s} THEN t.{c} END AS {}", col(*st)))
+        .collect();
         sql.push("WITH ").tested_cte(w).push(&format!(
-            ", ev AS MATERIALIZED (SELECT {} FROM tested t) ",
+            ", ev AS (SELECT {} FROM tested t) ",
             pivot.join(", ")
         ));
         let parts: Vec<String> = Interval::ALL
@@ -513,6 +505,24 @@ impl IndicatorStore for SqlStore {
             .bind(t.updated_at.to_string())
             .execute(&mut *tx)
             .await?;
+        }
+        // Indicator facts: new cases get theirs; cases of earlier batches that this one adds
+        // events, reviews or treatments to are recomputed.
+        sqlx::query(&super::facts::missing_sql(self.backend))
+            .execute(&mut *tx)
+            .await?;
+        let new_cases: std::collections::HashSet<&str> =
+            b.cases.iter().map(|(c, _)| c.id.as_str()).collect();
+        let touched: std::collections::BTreeSet<&str> = b
+            .events
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .chain(b.reviews.iter().map(|r| r.case_id.as_str()))
+            .chain(b.treatments.iter().map(|t| t.case_id.as_str()))
+            .filter(|id| !new_cases.contains(id))
+            .collect();
+        for id in touched {
+            super::facts::refresh_case(&mut tx, self.backend, id).await?;
         }
         tx.commit().await?;
         Ok(())
