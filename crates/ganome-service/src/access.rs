@@ -117,7 +117,10 @@ pub fn may_issue_findings(actor: &Actor) -> bool {
 /// administrator).
 pub fn may_publish_knowledge(actor: &Actor) -> bool {
     actor.facility_kind == ganome_core::FacilityKind::DataCenter
-        && crate::findings::is_knowledge_role(actor.role)
+        && matches!(
+            actor.role,
+            Role::Curator | Role::Reviewer | Role::Administrator
+        )
 }
 
 /// Whether the actor may manage facilities and users.

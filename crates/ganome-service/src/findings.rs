@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use ganome_core::{CaseState, Role, Timestamp};
+use ganome_core::{CaseState, Timestamp};
 use ganome_genomics::results::{CaseResults, ResultKind};
 use ganome_genomics::txdb::TranscriptDb;
 use ganome_knowledge::KnowledgeRelease;
@@ -30,10 +30,10 @@ use crate::{Actor, Ganome, ServiceError, access};
 /// germline guidance. Swapped whole when a new knowledge release is published.
 #[derive(Debug)]
 pub struct AnnotationEngine {
-    txdb: TranscriptDb,
+    txdb: Arc<TranscriptDb>,
     txdb_id: String,
     release: KnowledgeRelease,
-    guidance: GermlineGuidance,
+    guidance: Arc<GermlineGuidance>,
 }
 
 impl AnnotationEngine {
@@ -45,10 +45,10 @@ impl AnnotationEngine {
         guidance: GermlineGuidance,
     ) -> AnnotationEngine {
         AnnotationEngine {
-            txdb,
+            txdb: Arc::new(txdb),
             txdb_id,
             release,
-            guidance,
+            guidance: Arc::new(guidance),
         }
     }
 
@@ -91,7 +91,8 @@ impl AnnotationEngine {
         &self.release
     }
 
-    /// A copy of this engine with another knowledge release.
+    /// This engine with another knowledge release (the transcript database and guidance
+    /// are shared, not copied).
     fn with_release(&self, release: KnowledgeRelease) -> AnnotationEngine {
         AnnotationEngine {
             txdb: self.txdb.clone(),
@@ -576,9 +577,4 @@ impl Ganome {
             .map_err(|e| ServiceError::Engine(format!("stored findings {id}: {e}")))?;
         Ok(FindingsDocument { version, report })
     }
-}
-
-/// Whether a role is one the data center's knowledge team holds.
-pub(crate) fn is_knowledge_role(role: Role) -> bool {
-    matches!(role, Role::Curator | Role::Reviewer | Role::Administrator)
 }

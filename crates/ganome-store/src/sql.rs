@@ -773,20 +773,7 @@ impl Store for SqlStore {
                 });
         }
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO patients (id, facility_id, pseudonym, sex, birth_year, birth_month, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(p.id.clone())
-        .bind(p.facility_id.clone())
-        .bind(p.pseudonym.clone())
-        .bind(p.sex.as_str())
-        .bind(p.birth_year)
-        .bind(p.birth_month)
-        .bind(p.created_at.to_string())
-        .bind(new.created_by.clone())
-        .execute(&mut *tx)
-        .await;
+        let inserted = write_patient(&mut tx, p, &new.created_by).await;
         match inserted {
             Ok(_) => {}
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -858,24 +845,8 @@ impl Store for SqlStore {
     async fn insert_consent(&self, new: &NewConsent) -> Result<Consent, StoreError> {
         let _w = self.write().await;
         let c = &new.consent;
-        sqlx::query(&format!(
-            "INSERT INTO consents ({CONSENT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-        ))
-        .bind(c.id.clone())
-        .bind(c.patient_id.clone())
-        .bind(c.form_version.clone())
-        .bind(c.method.as_str())
-        .bind(i64::from(c.items.registration))
-        .bind(i64::from(c.items.secondary_use_academia))
-        .bind(i64::from(c.items.secondary_use_industry))
-        .bind(i64::from(c.items.overseas_transfer))
-        .bind(i64::from(c.items.recontact))
-        .bind(c.items.germline_disclosure.as_str())
-        .bind(c.given_at.to_string())
-        .bind(c.withdrawn_at.map(|t| t.to_string()))
-        .bind(c.recorded_by.clone())
-        .execute(&self.pool)
-        .await?;
+        let mut conn = self.pool.acquire().await?;
+        write_consent(&mut conn, c).await?;
         Ok(c.clone())
     }
 
@@ -953,30 +924,7 @@ impl Store for SqlStore {
                     .fetch_one(&mut *tx)
                     .await?;
             case.case_number = format!("GNM-{year}-{:06}", count + 1);
-            let inserted = sqlx::query(&format!(
-                "INSERT INTO cases ({CASE_COLS}, created_by) VALUES \
-                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-            ))
-            .bind(case.id.clone())
-            .bind(case.case_number.clone())
-            .bind(case.patient_id.clone())
-            .bind(case.ordering_facility_id.clone())
-            .bind(case.panel_facility_id.clone())
-            .bind(case.lab_facility_id.clone())
-            .bind(case.test_product.as_str())
-            .bind(case.specimen_type.as_str())
-            .bind(case.specimen_site.clone())
-            .bind(case.specimen_collected_on.map(date_text))
-            .bind(case.tumor_content_pct)
-            .bind(case.oncotree_code.clone())
-            .bind(case.stage.clone())
-            .bind(case.ecog_ps)
-            .bind(case.state.as_str())
-            .bind(case.registered_at.to_string())
-            .bind(case.updated_at.to_string())
-            .bind(new.created_by.clone())
-            .execute(&mut *tx)
-            .await;
+            let inserted = write_case(&mut tx, &case, &new.created_by).await;
             match inserted {
                 Ok(_) => {}
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -1342,4 +1290,86 @@ pub(crate) fn epoch_sql(backend: Backend, t: &str) -> String {
             format!("CAST(EXTRACT(EPOCH FROM CAST({t} AS TIMESTAMPTZ)) AS BIGINT)")
         }
     }
+}
+
+/// Writes a patient row (the workflow and the bulk loader share it).
+pub(crate) async fn write_patient(
+    conn: &mut sqlx::AnyConnection,
+    p: &Patient,
+    created_by: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO patients (id, facility_id, pseudonym, sex, birth_year, birth_month, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(p.id.clone())
+    .bind(p.facility_id.clone())
+    .bind(p.pseudonym.clone())
+    .bind(p.sex.as_str())
+    .bind(p.birth_year)
+    .bind(p.birth_month)
+    .bind(p.created_at.to_string())
+    .bind(created_by.to_owned())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes a consent row.
+pub(crate) async fn write_consent(
+    conn: &mut sqlx::AnyConnection,
+    c: &Consent,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "INSERT INTO consents ({CONSENT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    ))
+    .bind(c.id.clone())
+    .bind(c.patient_id.clone())
+    .bind(c.form_version.clone())
+    .bind(c.method.as_str())
+    .bind(i64::from(c.items.registration))
+    .bind(i64::from(c.items.secondary_use_academia))
+    .bind(i64::from(c.items.secondary_use_industry))
+    .bind(i64::from(c.items.overseas_transfer))
+    .bind(i64::from(c.items.recontact))
+    .bind(c.items.germline_disclosure.as_str())
+    .bind(c.given_at.to_string())
+    .bind(c.withdrawn_at.map(|t| t.to_string()))
+    .bind(c.recorded_by.clone())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes a case row (its events are written on their own).
+pub(crate) async fn write_case(
+    conn: &mut sqlx::AnyConnection,
+    case: &Case,
+    created_by: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "INSERT INTO cases ({CASE_COLS}, created_by) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+    ))
+    .bind(case.id.clone())
+    .bind(case.case_number.clone())
+    .bind(case.patient_id.clone())
+    .bind(case.ordering_facility_id.clone())
+    .bind(case.panel_facility_id.clone())
+    .bind(case.lab_facility_id.clone())
+    .bind(case.test_product.as_str())
+    .bind(case.specimen_type.as_str())
+    .bind(case.specimen_site.clone())
+    .bind(case.specimen_collected_on.map(date_text))
+    .bind(case.tumor_content_pct)
+    .bind(case.oncotree_code.clone())
+    .bind(case.stage.clone())
+    .bind(case.ecog_ps)
+    .bind(case.state.as_str())
+    .bind(case.registered_at.to_string())
+    .bind(case.updated_at.to_string())
+    .bind(created_by.to_owned())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -662,7 +662,7 @@ pub async fn load(ganome: &Ganome, demo_clinician: &str) -> anyhow::Result<usize
         let (chair, meeting_id) = meetings[&panel].clone();
         let recs = recommendations(&doc.report);
         let germline = doc.report.summary.germline_flag;
-        let review = ganome
+        ganome
             .add_review(
                 &chair,
                 &meeting_id,
@@ -695,7 +695,6 @@ pub async fn load(ganome: &Ganome, demo_clinician: &str) -> anyhow::Result<usize
             )
             .await
             .map_err(e)?;
-        let _ = review;
         walked.push((case.id.clone(), i, doctor.username.clone()));
         bar.inc(1);
     }

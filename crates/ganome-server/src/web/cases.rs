@@ -479,11 +479,10 @@ pub(crate) async fn transition(
     Query(q): Query<LangQuery>,
     Form(data): Form<Vec<(String, String)>>,
 ) -> Response {
-    let l = q.lang();
-    let data = FormData(data);
-    if let Err(r) = user.check_post(data.get("csrf"), &headers, l) {
-        return *r;
-    }
+    let (l, data) = match user.read_post(&headers, &q, data) {
+        Ok(x) => x,
+        Err(r) => return *r,
+    };
     let mut errors = ValidationErrors::new();
     let to = data.required::<CaseState>(&mut errors, "to", "choose one of the options");
     let at = data.optional_local_time(&mut errors, "at");

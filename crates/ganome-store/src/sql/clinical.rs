@@ -44,6 +44,29 @@ impl Clauses {
         }
     }
 
+    /// The facility, case and date-range parts of a [`ClinicalFilter`], on the columns that
+    /// hold them in the listing's query (`case_col` `None`: the listing has no case).
+    fn filter(
+        &mut self,
+        f: &ClinicalFilter,
+        facility_col: &str,
+        case_col: Option<&str>,
+        date_col: &str,
+    ) {
+        if let Some(fac) = &f.facility_id {
+            self.push(&format!("{facility_col} = ?"), &[fac]);
+        }
+        if let (Some(col), Some(case)) = (case_col, &f.case_id) {
+            self.push(&format!("{col} = ?"), &[case]);
+        }
+        if let Some(d) = f.from {
+            self.push(&format!("{date_col} >= ?"), &[&date_text(d)]);
+        }
+        if let Some(d) = f.before {
+            self.push(&format!("{date_col} < ?"), &[&date_text(d)]);
+        }
+    }
+
     fn where_sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()
@@ -232,35 +255,7 @@ impl ClinicalStore for SqlStore {
     async fn insert_meeting(&self, m: &PanelMeeting) -> Result<(), StoreError> {
         let _w = self.write().await;
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO panel_meetings (id, panel_facility_id, held_on, mode, sequencing_in_house, \
-             chair_user_id, finalised_at, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(m.id.clone())
-        .bind(m.panel_facility_id.clone())
-        .bind(date_text(m.held_on))
-        .bind(m.mode.as_str())
-        .bind(i64::from(m.sequencing_in_house))
-        .bind(m.chair_user_id.clone())
-        .bind(m.finalised_at.map(|t| t.to_string()))
-        .bind(m.created_by.clone())
-        .bind(m.created_at.to_string())
-        .execute(&mut *tx)
-        .await?;
-        for (i, a) in m.attendees.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO panel_attendees (meeting_id, seq, name, panel_role, user_id) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(m.id.clone())
-            .bind(i as i64 + 1)
-            .bind(a.name.clone())
-            .bind(a.panel_role.as_str())
-            .bind(a.user_id.clone())
-            .execute(&mut *tx)
-            .await?;
-        }
+        write_meeting(&mut tx, m).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -280,17 +275,7 @@ impl ClinicalStore for SqlStore {
 
     async fn list_meetings(&self, f: &ClinicalFilter) -> Result<Vec<PanelMeeting>, StoreError> {
         let mut c = Clauses::default();
-        if let Some(fac) = &f.facility_id {
-            c.push("m.panel_facility_id = ?", &[fac]);
-        }
-        let from = f.from.map(date_text);
-        if let Some(d) = &from {
-            c.push("m.held_on >= ?", &[d]);
-        }
-        let before = f.before.map(date_text);
-        if let Some(d) = &before {
-            c.push("m.held_on < ?", &[d]);
-        }
+        c.filter(f, "m.panel_facility_id", None, "m.held_on");
         let sql = format!(
             "SELECT {MEETING_COLS} FROM panel_meetings m {} ORDER BY m.held_on, m.id LIMIT {}",
             c.where_sql(),
@@ -330,24 +315,7 @@ impl ClinicalStore for SqlStore {
     async fn insert_review(&self, r: &CaseReview, created_by: &str) -> Result<(), StoreError> {
         let _w = self.write().await;
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO case_reviews (id, case_id, meeting_id, findings_version, discussion, \
-             germline_counselling_referral, germline_confirmatory_test, germline_note, \
-             signed_off_at, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10)",
-        )
-        .bind(r.id.clone())
-        .bind(r.case_id.clone())
-        .bind(r.meeting_id.clone())
-        .bind(r.findings_version.clone())
-        .bind(r.discussion.clone())
-        .bind(i64::from(r.germline.counselling_referral))
-        .bind(i64::from(r.germline.confirmatory_test))
-        .bind(r.germline.note.clone())
-        .bind(created_by.to_owned())
-        .bind(r.created_at.to_string())
-        .execute(&mut *tx)
-        .await;
+        let inserted = write_review(&mut tx, r, created_by).await;
         match inserted {
             Ok(_) => {}
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -358,24 +326,6 @@ impl ClinicalStore for SqlStore {
                 )));
             }
             Err(e) => return Err(e.into()),
-        }
-        for rec in &r.recommendations {
-            sqlx::query(&format!(
-                "INSERT INTO recommendations ({REC_COLS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-            ))
-            .bind(rec.id.clone())
-            .bind(r.id.clone())
-            .bind(r.case_id.clone())
-            .bind(rec.ordinal)
-            .bind(rec.drug.clone())
-            .bind(rec.biomarker.clone())
-            .bind(rec.evidence_level.as_str())
-            .bind(rec.access_route.as_str())
-            .bind(rec.trial_id.clone())
-            .bind(rec.note.clone())
-            .execute(&mut *tx)
-            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -397,20 +347,7 @@ impl ClinicalStore for SqlStore {
     async fn list_reviews(&self, f: &ClinicalFilter) -> Result<Vec<CaseReview>, StoreError> {
         let mut c = Clauses::default();
         c.scope(&f.scope);
-        if let Some(fac) = &f.facility_id {
-            c.push("m.panel_facility_id = ?", &[fac]);
-        }
-        if let Some(case) = &f.case_id {
-            c.push("r.case_id = ?", &[case]);
-        }
-        let from = f.from.map(date_text);
-        if let Some(d) = &from {
-            c.push("m.held_on >= ?", &[d]);
-        }
-        let before = f.before.map(date_text);
-        if let Some(d) = &before {
-            c.push("m.held_on < ?", &[d]);
-        }
+        c.filter(f, "m.panel_facility_id", Some("r.case_id"), "m.held_on");
         let sql = format!(
             "SELECT {REVIEW_COLS} FROM case_reviews r \
              JOIN cases c ON c.id = r.case_id JOIN panel_meetings m ON m.id = r.meeting_id \
@@ -510,19 +447,8 @@ impl ClinicalStore for SqlStore {
 
     async fn insert_explanation(&self, e: &Explanation) -> Result<(), StoreError> {
         let _w = self.write().await;
-        sqlx::query(
-            "INSERT INTO explanations (id, case_id, explained_on, explained_by, note, recorded_by, \
-             recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(e.id.clone())
-        .bind(e.case_id.clone())
-        .bind(date_text(e.explained_on))
-        .bind(e.explained_by.clone())
-        .bind(e.note.clone())
-        .bind(e.recorded_by.clone())
-        .bind(e.recorded_at.to_string())
-        .execute(&self.pool)
-        .await?;
+        let mut conn = self.pool.acquire().await?;
+        write_explanation(&mut conn, e).await?;
         Ok(())
     }
 
@@ -553,28 +479,7 @@ impl ClinicalStore for SqlStore {
     async fn insert_treatment(&self, t: &Treatment) -> Result<(), StoreError> {
         let _w = self.write().await;
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO treatments (id, case_id, line, regimen, started_on, ended_on, \
-             recommendation_id, access_route, not_given_reason, best_response, progression_on, \
-             recorded_by, recorded_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(t.id.clone())
-        .bind(t.case_id.clone())
-        .bind(t.line)
-        .bind(t.regimen.clone())
-        .bind(date_text(t.started_on))
-        .bind(t.ended_on.map(date_text))
-        .bind(t.recommendation_id.clone())
-        .bind(t.access_route.as_str())
-        .bind(t.not_given_reason.clone())
-        .bind(t.best_response.map(|r| r.as_str()))
-        .bind(t.progression_on.map(date_text))
-        .bind(t.recorded_by.clone())
-        .bind(t.recorded_at.to_string())
-        .bind(t.updated_at.to_string())
-        .execute(&mut *tx)
-        .await?;
+        write_treatment(&mut tx, t).await?;
         super::facts::refresh_case(&mut tx, self.backend, &t.case_id).await?;
         tx.commit().await?;
         Ok(())
@@ -596,20 +501,12 @@ impl ClinicalStore for SqlStore {
     async fn list_treatments(&self, f: &ClinicalFilter) -> Result<Vec<Treatment>, StoreError> {
         let mut c = Clauses::default();
         c.scope(&f.scope);
-        if let Some(fac) = &f.facility_id {
-            c.push("c.ordering_facility_id = ?", &[fac]);
-        }
-        if let Some(case) = &f.case_id {
-            c.push("t.case_id = ?", &[case]);
-        }
-        let from = f.from.map(date_text);
-        if let Some(d) = &from {
-            c.push("t.started_on >= ?", &[d]);
-        }
-        let before = f.before.map(date_text);
-        if let Some(d) = &before {
-            c.push("t.started_on < ?", &[d]);
-        }
+        c.filter(
+            f,
+            "c.ordering_facility_id",
+            Some("t.case_id"),
+            "t.started_on",
+        );
         let sql = format!(
             "SELECT {TREATMENT_COLS} FROM treatments t JOIN cases c ON c.id = t.case_id \
              {} ORDER BY t.started_on, t.line, t.id LIMIT {}",
@@ -737,4 +634,149 @@ impl ClinicalStore for SqlStore {
             })
             .collect()
     }
+}
+
+/// Writes a meeting and its attendees (the workflow and the bulk loader share it).
+pub(super) async fn write_meeting(
+    conn: &mut sqlx::AnyConnection,
+    m: &PanelMeeting,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO panel_meetings (id, panel_facility_id, held_on, mode, sequencing_in_house, \
+         chair_user_id, finalised_at, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(m.id.clone())
+    .bind(m.panel_facility_id.clone())
+    .bind(date_text(m.held_on))
+    .bind(m.mode.as_str())
+    .bind(i64::from(m.sequencing_in_house))
+    .bind(m.chair_user_id.clone())
+    .bind(m.finalised_at.map(|t| t.to_string()))
+    .bind(m.created_by.clone())
+    .bind(m.created_at.to_string())
+    .execute(&mut *conn)
+    .await?;
+    for (i, a) in m.attendees.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO panel_attendees (meeting_id, seq, name, panel_role, user_id) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(m.id.clone())
+        .bind(i as i64 + 1)
+        .bind(a.name.clone())
+        .bind(a.panel_role.as_str())
+        .bind(a.user_id.clone())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes a review with its recommendations and sign-offs (a new review has neither
+/// sign-offs nor a sign-off time).
+pub(super) async fn write_review(
+    conn: &mut sqlx::AnyConnection,
+    r: &CaseReview,
+    created_by: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_reviews (id, case_id, meeting_id, findings_version, discussion, \
+         germline_counselling_referral, germline_confirmatory_test, germline_note, \
+         signed_off_at, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(r.id.clone())
+    .bind(r.case_id.clone())
+    .bind(r.meeting_id.clone())
+    .bind(r.findings_version.clone())
+    .bind(r.discussion.clone())
+    .bind(i64::from(r.germline.counselling_referral))
+    .bind(i64::from(r.germline.confirmatory_test))
+    .bind(r.germline.note.clone())
+    .bind(r.signed_off_at.map(|t| t.to_string()))
+    .bind(created_by.to_owned())
+    .bind(r.created_at.to_string())
+    .execute(&mut *conn)
+    .await?;
+    for rec in &r.recommendations {
+        sqlx::query(&format!(
+            "INSERT INTO recommendations ({REC_COLS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        ))
+        .bind(rec.id.clone())
+        .bind(r.id.clone())
+        .bind(r.case_id.clone())
+        .bind(rec.ordinal)
+        .bind(rec.drug.clone())
+        .bind(rec.biomarker.clone())
+        .bind(rec.evidence_level.as_str())
+        .bind(rec.access_route.as_str())
+        .bind(rec.trial_id.clone())
+        .bind(rec.note.clone())
+        .execute(&mut *conn)
+        .await?;
+    }
+    for so in &r.signoffs {
+        sqlx::query(
+            "INSERT INTO review_signoffs (review_id, user_id, signed_at) VALUES ($1, $2, $3)",
+        )
+        .bind(r.id.clone())
+        .bind(so.user_id.clone())
+        .bind(so.signed_at.to_string())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes an explanation.
+pub(super) async fn write_explanation(
+    conn: &mut sqlx::AnyConnection,
+    e: &Explanation,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO explanations (id, case_id, explained_on, explained_by, note, recorded_by, \
+         recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(e.id.clone())
+    .bind(e.case_id.clone())
+    .bind(date_text(e.explained_on))
+    .bind(e.explained_by.clone())
+    .bind(e.note.clone())
+    .bind(e.recorded_by.clone())
+    .bind(e.recorded_at.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes a treatment row (adverse events are written on their own).
+pub(super) async fn write_treatment(
+    conn: &mut sqlx::AnyConnection,
+    t: &Treatment,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO treatments (id, case_id, line, regimen, started_on, ended_on, \
+         recommendation_id, access_route, not_given_reason, best_response, progression_on, \
+         recorded_by, recorded_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(t.id.clone())
+    .bind(t.case_id.clone())
+    .bind(t.line)
+    .bind(t.regimen.clone())
+    .bind(date_text(t.started_on))
+    .bind(t.ended_on.map(date_text))
+    .bind(t.recommendation_id.clone())
+    .bind(t.access_route.as_str())
+    .bind(t.not_given_reason.clone())
+    .bind(t.best_response.map(|r| r.as_str()))
+    .bind(t.progression_on.map(date_text))
+    .bind(t.recorded_by.clone())
+    .bind(t.recorded_at.to_string())
+    .bind(t.updated_at.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

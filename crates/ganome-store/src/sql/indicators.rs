@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use ganome_core::{CaseState, Timestamp};
 use sqlx::Row;
 
-use super::{CASE_COLS, CONSENT_COLS, SqlStore, date_text, parse_time_col};
+use super::{SqlStore, date_text, parse_time_col};
 use crate::{
     DurationCount, FirstTest, IndicatorStore, IndicatorWindow, Interval, MeetingCount,
     PatientCounts, RecordBatch, StoreError, TestCount,
@@ -312,66 +312,13 @@ impl IndicatorStore for SqlStore {
         let _w = self.write().await;
         let mut tx = self.pool.begin().await?;
         for (p, by) in &b.patients {
-            sqlx::query(
-                "INSERT INTO patients (id, facility_id, pseudonym, sex, birth_year, birth_month, created_at, created_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(p.id.clone())
-            .bind(p.facility_id.clone())
-            .bind(p.pseudonym.clone())
-            .bind(p.sex.as_str())
-            .bind(p.birth_year)
-            .bind(p.birth_month)
-            .bind(p.created_at.to_string())
-            .bind(by.clone())
-            .execute(&mut *tx)
-            .await?;
+            super::write_patient(&mut tx, p, by).await?;
         }
         for c in &b.consents {
-            sqlx::query(&format!(
-                "INSERT INTO consents ({CONSENT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-            ))
-            .bind(c.id.clone())
-            .bind(c.patient_id.clone())
-            .bind(c.form_version.clone())
-            .bind(c.method.as_str())
-            .bind(i64::from(c.items.registration))
-            .bind(i64::from(c.items.secondary_use_academia))
-            .bind(i64::from(c.items.secondary_use_industry))
-            .bind(i64::from(c.items.overseas_transfer))
-            .bind(i64::from(c.items.recontact))
-            .bind(c.items.germline_disclosure.as_str())
-            .bind(c.given_at.to_string())
-            .bind(c.withdrawn_at.map(|t| t.to_string()))
-            .bind(c.recorded_by.clone())
-            .execute(&mut *tx)
-            .await?;
+            super::write_consent(&mut tx, c).await?;
         }
         for (c, by) in &b.cases {
-            sqlx::query(&format!(
-                "INSERT INTO cases ({CASE_COLS}, created_by) VALUES \
-                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-            ))
-            .bind(c.id.clone())
-            .bind(c.case_number.clone())
-            .bind(c.patient_id.clone())
-            .bind(c.ordering_facility_id.clone())
-            .bind(c.panel_facility_id.clone())
-            .bind(c.lab_facility_id.clone())
-            .bind(c.test_product.as_str())
-            .bind(c.specimen_type.as_str())
-            .bind(c.specimen_site.clone())
-            .bind(c.specimen_collected_on.map(date_text))
-            .bind(c.tumor_content_pct)
-            .bind(c.oncotree_code.clone())
-            .bind(c.stage.clone())
-            .bind(c.ecog_ps)
-            .bind(c.state.as_str())
-            .bind(c.registered_at.to_string())
-            .bind(c.updated_at.to_string())
-            .bind(by.clone())
-            .execute(&mut *tx)
-            .await?;
+            super::write_case(&mut tx, c, by).await?;
         }
         for (case_id, e) in &b.events {
             sqlx::query(
@@ -387,124 +334,16 @@ impl IndicatorStore for SqlStore {
             .await?;
         }
         for m in &b.meetings {
-            sqlx::query(
-                "INSERT INTO panel_meetings (id, panel_facility_id, held_on, mode, sequencing_in_house, \
-                 chair_user_id, finalised_at, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(m.id.clone())
-            .bind(m.panel_facility_id.clone())
-            .bind(date_text(m.held_on))
-            .bind(m.mode.as_str())
-            .bind(i64::from(m.sequencing_in_house))
-            .bind(m.chair_user_id.clone())
-            .bind(m.finalised_at.map(|t| t.to_string()))
-            .bind(m.created_by.clone())
-            .bind(m.created_at.to_string())
-            .execute(&mut *tx)
-            .await?;
-            for (i, a) in m.attendees.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO panel_attendees (meeting_id, seq, name, panel_role, user_id) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(m.id.clone())
-                .bind(i as i64 + 1)
-                .bind(a.name.clone())
-                .bind(a.panel_role.as_str())
-                .bind(a.user_id.clone())
-                .execute(&mut *tx)
-                .await?;
-            }
+            super::clinical::write_meeting(&mut tx, m).await?;
         }
         for r in &b.reviews {
-            sqlx::query(
-                "INSERT INTO case_reviews (id, case_id, meeting_id, findings_version, discussion, \
-                 germline_counselling_referral, germline_confirmatory_test, germline_note, \
-                 signed_off_at, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(r.id.clone())
-            .bind(r.case_id.clone())
-            .bind(r.meeting_id.clone())
-            .bind(r.findings_version.clone())
-            .bind(r.discussion.clone())
-            .bind(i64::from(r.germline.counselling_referral))
-            .bind(i64::from(r.germline.confirmatory_test))
-            .bind(r.germline.note.clone())
-            .bind(r.signed_off_at.map(|t| t.to_string()))
-            .bind(r.created_by.clone())
-            .bind(r.created_at.to_string())
-            .execute(&mut *tx)
-            .await?;
-            for rec in &r.recommendations {
-                sqlx::query(
-                    "INSERT INTO recommendations (id, review_id, case_id, ordinal, drug, biomarker, \
-                     evidence_level, access_route, trial_id, note) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(rec.id.clone())
-                .bind(r.id.clone())
-                .bind(r.case_id.clone())
-                .bind(rec.ordinal)
-                .bind(rec.drug.clone())
-                .bind(rec.biomarker.clone())
-                .bind(rec.evidence_level.as_str())
-                .bind(rec.access_route.as_str())
-                .bind(rec.trial_id.clone())
-                .bind(rec.note.clone())
-                .execute(&mut *tx)
-                .await?;
-            }
-            for s in &r.signoffs {
-                sqlx::query(
-                    "INSERT INTO review_signoffs (review_id, user_id, signed_at) VALUES ($1, $2, $3)",
-                )
-                .bind(r.id.clone())
-                .bind(s.user_id.clone())
-                .bind(s.signed_at.to_string())
-                .execute(&mut *tx)
-                .await?;
-            }
+            super::clinical::write_review(&mut tx, r, &r.created_by).await?;
         }
         for e in &b.explanations {
-            sqlx::query(
-                "INSERT INTO explanations (id, case_id, explained_on, explained_by, note, recorded_by, \
-                 recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(e.id.clone())
-            .bind(e.case_id.clone())
-            .bind(date_text(e.explained_on))
-            .bind(e.explained_by.clone())
-            .bind(e.note.clone())
-            .bind(e.recorded_by.clone())
-            .bind(e.recorded_at.to_string())
-            .execute(&mut *tx)
-            .await?;
+            super::clinical::write_explanation(&mut tx, e).await?;
         }
         for t in &b.treatments {
-            sqlx::query(
-                "INSERT INTO treatments (id, case_id, line, regimen, started_on, ended_on, \
-                 recommendation_id, access_route, not_given_reason, best_response, progression_on, \
-                 recorded_by, recorded_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-            )
-            .bind(t.id.clone())
-            .bind(t.case_id.clone())
-            .bind(t.line)
-            .bind(t.regimen.clone())
-            .bind(date_text(t.started_on))
-            .bind(t.ended_on.map(date_text))
-            .bind(t.recommendation_id.clone())
-            .bind(t.access_route.as_str())
-            .bind(t.not_given_reason.clone())
-            .bind(t.best_response.map(|r| r.as_str()))
-            .bind(t.progression_on.map(date_text))
-            .bind(t.recorded_by.clone())
-            .bind(t.recorded_at.to_string())
-            .bind(t.updated_at.to_string())
-            .execute(&mut *tx)
-            .await?;
+            super::clinical::write_treatment(&mut tx, t).await?;
         }
         // Indicator facts: new cases get theirs; cases of earlier batches that this one adds
         // events, reviews or treatments to are recomputed.
