@@ -30,6 +30,8 @@ pub struct Ganome {
     pub(crate) config: GanomeConfig,
     /// The findings engine, when this instance issues findings (swapped on a new release).
     pub(crate) annotation: Arc<RwLock<Option<Arc<AnnotationEngine>>>>,
+    /// The indicator facts held in memory, kept current from the store's change feed.
+    pub(crate) indicator_facts: Arc<tokio::sync::Mutex<crate::indicators::FactsReplica>>,
 }
 
 impl std::fmt::Debug for Ganome {
@@ -48,6 +50,7 @@ impl Ganome {
             blobs,
             config,
             annotation: Arc::new(RwLock::new(None)),
+            indicator_facts: Arc::default(),
         }
     }
 

@@ -1,10 +1,12 @@
-//! What the national indicators read from the store: aggregates over the records, grouped
-//! by facility (and month) so the service can sum them by tier without the store knowing
-//! what a tier is; plus a bulk loader that writes generated records (scenarios, benchmarks)
-//! in the same shape as the workflows do, one transaction per batch.
+//! What the national indicators read from the store: the per-case facts and the consents
+//! as a change feed ([`FactsFeed`]: the rows written since a clock value the reader last
+//! saw), expert-panel meetings grouped by facility and month; plus a bulk loader that
+//! writes generated records (scenarios, benchmarks) in the same shape as the workflows do,
+//! one transaction per batch.
 //!
-//! Every query starts from the same set of *tests*: cases whose `specimen_shipped` event
-//! falls in the window (see `docs/indicators.md` for why that event).
+//! The service keeps the facts in memory and computes the indicators from them; the store
+//! keeps them right: each fact row is recomputed from the records inside the transaction of
+//! every write that changes them (see `docs/indicators.md`).
 
 use async_trait::async_trait;
 use ganome_core::{FacilityKind, Timestamp};
@@ -39,102 +41,75 @@ pub struct IndicatorWindow {
     pub oncotree_code: Option<String>,
 }
 
-/// Tests (cases shipped) by ordering facility, panel facility and month.
+/// One case's indicator facts (the `case_facts` row): who, where, and when each step of the
+/// flow first happened. Step times are Unix seconds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestCount {
+pub struct CaseFacts {
+    /// The case.
+    pub case_id: String,
+    /// Its patient.
+    pub patient_id: String,
     /// The ordering facility.
-    pub facility_id: String,
+    pub ordering_facility_id: String,
     /// The panel the case was referred to.
     pub panel_facility_id: String,
-    /// Month index within the window, from 0.
-    pub month: usize,
-    /// Number of tests.
-    pub tests: i64,
+    /// OncoTree code.
+    pub oncotree_code: String,
+    /// When the case was registered.
+    pub registered_at: Timestamp,
+    /// When the specimen was first shipped (the test's time), if it was.
+    pub shipped_at: Option<Timestamp>,
+    /// First time the case reached each state: registered, results received, findings
+    /// issued, panel reviewed, explained.
+    pub registered_s: Option<i64>,
+    /// Results received.
+    pub results_s: Option<i64>,
+    /// Findings issued.
+    pub findings_s: Option<i64>,
+    /// Panel reviewed.
+    pub reviewed_s: Option<i64>,
+    /// Explained.
+    pub explained_s: Option<i64>,
+    /// First signed-off review.
+    pub signed_s: Option<i64>,
+    /// First signed-off review presenting a treatment option.
+    pub option_s: Option<i64>,
+    /// First signed-off review referring to genetic counselling.
+    pub referral_s: Option<i64>,
+    /// First signed-off review recommending a confirmatory germline test.
+    pub confirmatory_s: Option<i64>,
+    /// First treatment started on a panel recommendation.
+    pub treated_on: Option<Date>,
 }
 
-/// Per ordering facility: the tested patients and what happened to them by the window's end.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PatientCounts {
-    /// The facility where the patients are registered.
-    pub facility_id: String,
-    /// Patients with at least one test in the window.
-    pub patients: i64,
-    /// … whose consent in force at the end of the window allows registration.
-    pub consent_registration: i64,
-    /// … allows secondary use (academia or industry).
-    pub consent_secondary_use: i64,
-    /// … allows both.
-    pub consent_both: i64,
-    /// … whose tested case had a signed-off panel review.
-    pub reviewed: i64,
-    /// … whose review recommended at least one treatment option.
-    pub option_presented: i64,
-    /// … who started a treatment based on a panel recommendation.
-    pub treated_on_recommendation: i64,
-    /// Tested cases whose review referred the patient to genetic counselling.
-    pub germline_referrals: i64,
-    /// Tested cases whose review recommended a confirmatory germline test.
-    pub confirmatory_tests: i64,
-}
-
-/// A step of the flow whose duration is measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Interval {
-    /// Registration (order) to results received.
-    OrderToResults,
-    /// Results received to findings issued.
-    ResultsToFindings,
-    /// Findings issued to panel review signed off.
-    FindingsToPanel,
-    /// Panel review to results explained.
-    PanelToExplanation,
-    /// Registration (order) to results explained.
-    OrderToExplanation,
-}
-
-impl Interval {
-    /// All intervals, in the order of the flow.
-    pub const ALL: [Interval; 5] = [
-        Interval::OrderToResults,
-        Interval::ResultsToFindings,
-        Interval::FindingsToPanel,
-        Interval::PanelToExplanation,
-        Interval::OrderToExplanation,
-    ];
-
-    /// Stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Interval::OrderToResults => "order_to_results",
-            Interval::ResultsToFindings => "results_to_findings",
-            Interval::FindingsToPanel => "findings_to_panel",
-            Interval::PanelToExplanation => "panel_to_explanation",
-            Interval::OrderToExplanation => "order_to_explanation",
-        }
-    }
-
-    /// The case states that open and close the interval.
-    pub fn states(self) -> (ganome_core::CaseState, ganome_core::CaseState) {
-        use ganome_core::CaseState::*;
-        match self {
-            Interval::OrderToResults => (Registered, ResultsReceived),
-            Interval::ResultsToFindings => (ResultsReceived, FindingsIssued),
-            Interval::FindingsToPanel => (FindingsIssued, PanelReviewed),
-            Interval::PanelToExplanation => (PanelReviewed, Explained),
-            Interval::OrderToExplanation => (Registered, Explained),
-        }
-    }
-}
-
-/// How many tested cases took `days` whole days (elapsed time, rounded down) for a step.
+/// A consent as the indicators read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DurationCount {
-    /// The step.
-    pub interval: Interval,
-    /// Whole days.
-    pub days: i64,
-    /// Cases.
-    pub cases: i64,
+pub struct ConsentFacts {
+    /// The consent.
+    pub id: String,
+    /// Its patient.
+    pub patient_id: String,
+    /// When it was given.
+    pub given_at: Timestamp,
+    /// Registration with the data center allowed.
+    pub registration: bool,
+    /// Secondary use (academia or industry) allowed.
+    pub secondary_use: bool,
+    /// When it was withdrawn, if it was.
+    pub withdrawn_at: Option<Timestamp>,
+}
+
+/// The facts and consents written after a clock value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FactsFeed {
+    /// The clock when the feed was read: every row stamped up to it is included, so the
+    /// reader asks next time for what came after it.
+    pub seq: i64,
+    /// Case facts written after the asked value (a case appears again each time its facts
+    /// are recomputed; the newest row replaces the older).
+    pub cases: Vec<CaseFacts>,
+    /// Consents written or withdrawn after the asked value.
+    pub consents: Vec<ConsentFacts>,
 }
 
 /// Expert-panel meetings hosted by a facility in a month, and the case reviews held at them.
@@ -148,16 +123,6 @@ pub struct MeetingCount {
     pub meetings: i64,
     /// Case reviews on their agendas.
     pub reviews: i64,
-}
-
-/// A facility's first case (registration), as ordering hospital or as the panel it was
-/// referred to: when its panel-testing service had started.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FirstTest {
-    /// The facility.
-    pub facility_id: String,
-    /// When its first case was registered.
-    pub at: Timestamp,
 }
 
 /// Records to load in one transaction, already in the shape the workflows write them.
@@ -184,28 +149,19 @@ pub struct RecordBatch {
 /// The indicator part of the store; every [`crate::Store`] is one.
 #[async_trait]
 pub trait IndicatorStore: Send + Sync {
-    /// Tests in the window by ordering facility, panel facility and month.
-    async fn indicator_tests(&self, w: &IndicatorWindow) -> Result<Vec<TestCount>, StoreError>;
-    /// Tested patients and their consent, review and treatment, by facility.
-    async fn indicator_patients(
-        &self,
-        w: &IndicatorWindow,
-    ) -> Result<Vec<PatientCounts>, StoreError>;
-    /// Durations of the steps of tested cases, as histograms in whole days.
-    async fn indicator_durations(
-        &self,
-        w: &IndicatorWindow,
-    ) -> Result<Vec<DurationCount>, StoreError>;
+    /// The case facts and consents stamped after `after` (all of them for a negative
+    /// `after`: consents written before the clock existed carry 0).
+    async fn indicator_facts(&self, after: i64) -> Result<FactsFeed, StoreError>;
+    /// Recomputes the facts of the given cases from their records (repair after a manual
+    /// database change; benchmarks use it as a stand-in for workflow writes).
+    async fn refresh_case_facts(&self, case_ids: &[String]) -> Result<(), StoreError>;
     /// Panel meetings and reviews by hosting facility and month.
     async fn indicator_meetings(
         &self,
         w: &IndicatorWindow,
     ) -> Result<Vec<MeetingCount>, StoreError>;
-    /// Each facility's first case registered before the window's end (no filters).
-    async fn indicator_first_tests(&self, until: Timestamp) -> Result<Vec<FirstTest>, StoreError>;
     /// Loads generated records in one transaction; nothing is stored if any row fails.
     async fn load_records(&self, batch: &RecordBatch) -> Result<(), StoreError>;
-    /// Refreshes the planner's statistics (`ANALYZE`) after a bulk load, so the aggregate
-    /// queries use the covering indexes.
+    /// Refreshes the planner's statistics (`ANALYZE`) after a bulk load.
     async fn refresh_statistics(&self) -> Result<(), StoreError>;
 }

@@ -32,8 +32,8 @@ pub use clinical::{
 pub use error::StoreError;
 pub use findings::{FindingsStore, FindingsVersion, KnowledgeReleaseRecord, NewFindings};
 pub use indicators::{
-    DurationCount, FirstTest, IndicatorStore, IndicatorWindow, Interval, MeetingCount,
-    PatientCounts, RecordBatch, TestCount,
+    CaseFacts, ConsentFacts, FactsFeed, IndicatorStore, IndicatorWindow, MeetingCount,
+    RecordBatch,
 };
 pub use model::{
     Case, CaseEvent, CaseFilter, CaseScope, Consent, Designation, Facility, FacilityLink, NewCase,

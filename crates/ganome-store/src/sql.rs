@@ -434,11 +434,25 @@ fn audit_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
 impl Store for SqlStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         let _w = self.write().await;
+        let applied = || async {
+            sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM _sqlx_migrations")
+                .fetch_one(&self.pool)
+                .await
+                .map_or(0, |(n,)| n)
+        };
+        let before = applied().await;
         MIGRATOR.run(&self.pool).await?;
-        // Cases written before the indicator facts existed get theirs now.
-        self.pool
-            .execute(facts::missing_sql(self.backend).as_str())
+        if applied().await == before {
+            return Ok(());
+        }
+        // A migration ran: cases written before the indicator facts existed (or before
+        // their table was rebuilt) get theirs now. Every later write keeps them.
+        let mut tx = self.pool.begin().await?;
+        facts::advance_clock(&mut tx).await?;
+        sqlx::query(&facts::missing_sql(self.backend))
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -845,8 +859,10 @@ impl Store for SqlStore {
     async fn insert_consent(&self, new: &NewConsent) -> Result<Consent, StoreError> {
         let _w = self.write().await;
         let c = &new.consent;
-        let mut conn = self.pool.acquire().await?;
-        write_consent(&mut conn, c).await?;
+        let mut tx = self.pool.begin().await?;
+        facts::advance_clock(&mut tx).await?;
+        write_consent(&mut tx, c).await?;
+        tx.commit().await?;
         Ok(c.clone())
     }
 
@@ -878,20 +894,24 @@ impl Store for SqlStore {
     ) -> Result<Consent, StoreError> {
         {
             let _w = self.write().await;
-            let done = sqlx::query(
-                "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2 \
+            let mut tx = self.pool.begin().await?;
+            facts::advance_clock(&mut tx).await?;
+            let done = sqlx::query(&format!(
+                "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2, facts_seq = {} \
                  WHERE id = $3 AND withdrawn_at IS NULL",
-            )
+                facts::CLOCK
+            ))
             .bind(at.to_string())
             .bind(by_user.to_owned())
             .bind(id.to_owned())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
             if done.rows_affected() != 1 {
                 return Err(StoreError::Conflict(format!(
                     "consent {id} does not exist or is already withdrawn"
                 )));
             }
+            tx.commit().await?;
         }
         self.get_consent(id)
             .await?
@@ -1315,13 +1335,15 @@ pub(crate) async fn write_patient(
     Ok(())
 }
 
-/// Writes a consent row.
+/// Writes a consent row, stamped with the facts clock (the caller has advanced it in the
+/// same transaction).
 pub(crate) async fn write_consent(
     conn: &mut sqlx::AnyConnection,
     c: &Consent,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(&format!(
-        "INSERT INTO consents ({CONSENT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        "INSERT INTO consents ({CONSENT_COLS}, facts_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, {})",
+        facts::CLOCK
     ))
     .bind(c.id.clone())
     .bind(c.patient_id.clone())

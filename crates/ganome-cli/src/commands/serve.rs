@@ -36,6 +36,15 @@ pub async fn serve(ganome: Ganome, bind: std::net::IpAddr, port: u16) -> anyhow:
     println!(
         "Ganome is serving on http://{addr}/ (API: http://{addr}/api/v1/openapi.json). Ctrl-C stops it."
     );
+    // The indicator facts are read into memory in the background, so the first indicators
+    // page does not wait for them; later requests read only what changed.
+    let warm = ganome.clone();
+    tokio::spawn(async move {
+        match warm.warm_indicator_facts().await {
+            Ok(cases) => tracing::info!(cases, "indicator facts in memory"),
+            Err(e) => tracing::warn!("indicator facts not read ahead: {e}"),
+        }
+    });
     axum::serve(listener, ganome_server::router(ganome))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

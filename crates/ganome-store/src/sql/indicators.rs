@@ -1,17 +1,16 @@
-//! [`IndicatorStore`] over SQL: aggregate queries written once for SQLite and PostgreSQL.
-//! Window bounds are generated [`Timestamp`]/date text (digits, dashes, colons) and are
-//! inlined as literals; user-given filters are bound. Months are split by a `CASE` over the
-//! month bounds, so grouping by Japanese calendar month needs no time-zone functions; only
-//! turning a time into epoch seconds differs by backend ([`epoch`]).
+//! [`IndicatorStore`] over SQL, written once for SQLite and PostgreSQL: the facts feed
+//! (rows stamped after a clock value), the meetings aggregate, the bulk loader. Window
+//! bounds are generated date text (digits and dashes) and are inlined as literals;
+//! user-given filters are bound. Months are split by a `CASE` over the month bounds, so
+//! grouping by Japanese calendar month needs no time-zone functions.
 
 use async_trait::async_trait;
-use ganome_core::{CaseState, Timestamp};
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
-use super::{SqlStore, date_text, parse_time_col};
+use super::{SqlStore, date_text, opt_time, parse_date_col, parse_time_col};
 use crate::{
-    DurationCount, FirstTest, IndicatorStore, IndicatorWindow, Interval, MeetingCount,
-    PatientCounts, RecordBatch, StoreError, TestCount,
+    CaseFacts, ConsentFacts, FactsFeed, IndicatorStore, IndicatorWindow, MeetingCount,
+    RecordBatch, StoreError,
 };
 
 /// SQL text plus the values bound to its `$n` placeholders, numbered as they are written.
@@ -37,40 +36,6 @@ impl Sql {
         self.binds.push(value.to_owned());
         self.text.push_str(&format!("${}", self.binds.len()));
         self
-    }
-
-    /// The tested cases of the window, from `case_facts`: `tested(case_id, patient_id,
-    /// facility_id, panel_facility_id, shipped_at, registered_s, results_s, findings_s,
-    /// reviewed_s, explained_s, signed_s, option_s, referral_s, confirmatory_s, treated_on)`,
-    /// as the first common table expression. Facilities are joined only to filter by tier or
-    /// prefecture.
-    fn tested_cte(&mut self, w: &IndicatorWindow) -> &mut Sql {
-        let by_facility = w.tier.is_some() || w.prefecture_code.is_some();
-        self.push(&format!(
-            "tested AS (SELECT cf.case_id, cf.patient_id, cf.ordering_facility_id AS facility_id, \
-             cf.panel_facility_id, cf.shipped_at, cf.registered_s, cf.results_s, cf.findings_s, \
-             cf.reviewed_s, cf.explained_s, cf.signed_s, cf.option_s, cf.referral_s, \
-             cf.confirmatory_s, cf.treated_on \
-             FROM case_facts cf{} \
-             WHERE cf.shipped_at >= '{}' AND cf.shipped_at < '{}'",
-            if by_facility {
-                " JOIN facilities f ON f.id = cf.ordering_facility_id"
-            } else {
-                ""
-            },
-            w.from,
-            w.until
-        ));
-        if let Some(tier) = w.tier {
-            self.push(" AND f.kind = ").bind(tier.as_str());
-        }
-        if let Some(p) = &w.prefecture_code {
-            self.push(" AND f.prefecture_code = ").bind(p);
-        }
-        if let Some(o) = &w.oncotree_code {
-            self.push(" AND cf.oncotree_code = ").bind(o);
-        }
-        self.push(")")
     }
 
     async fn fetch(&self, pool: &sqlx::AnyPool) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
@@ -100,147 +65,120 @@ fn month_index(v: i64) -> usize {
     usize::try_from(v).unwrap_or(0)
 }
 
+#[derive(FromRow)]
+struct FactsRow {
+    case_id: String,
+    patient_id: String,
+    ordering_facility_id: String,
+    panel_facility_id: String,
+    oncotree_code: String,
+    registered_at: String,
+    shipped_at: Option<String>,
+    registered_s: Option<i64>,
+    results_s: Option<i64>,
+    findings_s: Option<i64>,
+    reviewed_s: Option<i64>,
+    explained_s: Option<i64>,
+    signed_s: Option<i64>,
+    option_s: Option<i64>,
+    referral_s: Option<i64>,
+    confirmatory_s: Option<i64>,
+    treated_on: Option<String>,
+}
+
+impl FactsRow {
+    fn into_facts(self) -> Result<CaseFacts, StoreError> {
+        Ok(CaseFacts {
+            registered_at: parse_time_col("case_facts", &self.registered_at)?,
+            shipped_at: opt_time("case_facts", self.shipped_at)?,
+            treated_on: self
+                .treated_on
+                .map(|d| parse_date_col("case_facts", &d))
+                .transpose()?,
+            case_id: self.case_id,
+            patient_id: self.patient_id,
+            ordering_facility_id: self.ordering_facility_id,
+            panel_facility_id: self.panel_facility_id,
+            oncotree_code: self.oncotree_code,
+            registered_s: self.registered_s,
+            results_s: self.results_s,
+            findings_s: self.findings_s,
+            reviewed_s: self.reviewed_s,
+            explained_s: self.explained_s,
+            signed_s: self.signed_s,
+            option_s: self.option_s,
+            referral_s: self.referral_s,
+            confirmatory_s: self.confirmatory_s,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct ConsentFactsRow {
+    id: String,
+    patient_id: String,
+    given_at: String,
+    registration: i64,
+    secondary_use: i64,
+    withdrawn_at: Option<String>,
+}
+
 #[async_trait]
 impl IndicatorStore for SqlStore {
-    async fn indicator_tests(&self, w: &IndicatorWindow) -> Result<Vec<TestCount>, StoreError> {
-        let bounds: Vec<String> = w.month_bounds.iter().map(|t| t.to_string()).collect();
-        let mut sql = Sql::new();
-        sql.push("WITH ").tested_cte(w).push(&format!(
-            " SELECT facility_id, panel_facility_id, {} AS month, COUNT(*) AS tests \
-             FROM tested GROUP BY facility_id, panel_facility_id, {}",
-            month_case("shipped_at", &bounds),
-            month_case("shipped_at", &bounds),
-        ));
-        sql.fetch(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(TestCount {
-                    facility_id: r.try_get("facility_id")?,
-                    panel_facility_id: r.try_get("panel_facility_id")?,
-                    month: month_index(r.try_get::<i64, _>("month")?),
-                    tests: r.try_get("tests")?,
+    async fn indicator_facts(&self, after: i64) -> Result<FactsFeed, StoreError> {
+        // The clock first: every row stamped up to it is committed (see `facts`), so rows
+        // read afterwards include them all; rows stamped later may come too and come again.
+        let (seq,): (i64,) = sqlx::query_as("SELECT seq FROM facts_clock WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        // Cases and consents on two connections at once.
+        let (cases, consents) = tokio::try_join!(
+            sqlx::query_as::<_, FactsRow>(
+                "SELECT case_id, patient_id, ordering_facility_id, panel_facility_id, \
+                 oncotree_code, registered_at, shipped_at, registered_s, results_s, findings_s, \
+                 reviewed_s, explained_s, signed_s, option_s, referral_s, confirmatory_s, \
+                 treated_on FROM case_facts WHERE seq > $1",
+            )
+            .bind(after)
+            .fetch_all(&self.pool),
+            sqlx::query_as::<_, ConsentFactsRow>(
+                "SELECT id, patient_id, given_at, registration, \
+                 CASE WHEN secondary_use_academia = 1 OR secondary_use_industry = 1 THEN 1 \
+                 ELSE 0 END AS secondary_use, withdrawn_at FROM consents WHERE facts_seq > $1",
+            )
+            .bind(after)
+            .fetch_all(&self.pool),
+        )?;
+        Ok(FactsFeed {
+            seq,
+            cases: cases
+                .into_iter()
+                .map(FactsRow::into_facts)
+                .collect::<Result<_, _>>()?,
+            consents: consents
+                .into_iter()
+                .map(|c| {
+                    Ok(ConsentFacts {
+                        given_at: parse_time_col("consents", &c.given_at)?,
+                        withdrawn_at: opt_time("consents", c.withdrawn_at)?,
+                        id: c.id,
+                        patient_id: c.patient_id,
+                        registration: c.registration == 1,
+                        secondary_use: c.secondary_use == 1,
+                    })
                 })
-            })
-            .collect()
+                .collect::<Result<_, StoreError>>()?,
+        })
     }
 
-    async fn indicator_patients(
-        &self,
-        w: &IndicatorWindow,
-    ) -> Result<Vec<PatientCounts>, StoreError> {
-        let until = w.until.to_string();
-        let until_s = w.until.unix();
-        let last_day = date_text(w.last_day);
-        let mut sql = Sql::new();
-        // One pass over the tested cases' facts with one index seek each (the consent in
-        // force), the signed-off reviews folded into one code, then per patient, then per
-        // facility. Review code: 1 reviewed + 2 referral + 4 confirmatory
-        // + 8 option presented; NULL when not reviewed.
-        sql.push("WITH ").tested_cte(w).push(&format!(
-            ", pc AS (SELECT t.facility_id, t.patient_id, \
-                (SELECT CASE WHEN co.withdrawn_at IS NOT NULL AND co.withdrawn_at < '{until}' THEN 0 \
-                    ELSE co.registration * 2 + CASE WHEN co.secondary_use_academia = 1 OR co.secondary_use_industry = 1 THEN 1 ELSE 0 END END \
-                 FROM consents co WHERE co.patient_id = t.patient_id AND co.given_at < '{until}' \
-                 ORDER BY co.given_at DESC LIMIT 1) AS consent, \
-                CASE WHEN t.signed_s < {until_s} THEN 1 \
-                    + CASE WHEN t.referral_s < {until_s} THEN 2 ELSE 0 END \
-                    + CASE WHEN t.confirmatory_s < {until_s} THEN 4 ELSE 0 END \
-                    + CASE WHEN t.option_s < {until_s} THEN 8 ELSE 0 END END AS review, \
-                CASE WHEN t.treated_on <= '{last_day}' THEN 1 ELSE 0 END AS treated \
-                FROM tested t), \
-             pp AS (SELECT patient_id, MIN(facility_id) AS facility_id, MAX(consent) AS consent, \
-                MAX(CASE WHEN review IS NULL THEN 0 ELSE 1 END) AS reviewed, \
-                MAX(CASE WHEN review IS NULL THEN 0 ELSE (review / 8) % 2 END) AS opt, \
-                SUM(CASE WHEN review IS NULL THEN 0 ELSE (review / 2) % 2 END) AS referrals, \
-                SUM(CASE WHEN review IS NULL THEN 0 ELSE (review / 4) % 2 END) AS confirmatory, \
-                MAX(treated) AS treated FROM pc GROUP BY patient_id) \
-             SELECT facility_id, COUNT(*) AS patients, \
-                CAST(SUM(CASE WHEN consent >= 2 THEN 1 ELSE 0 END) AS BIGINT) AS consent_registration, \
-                CAST(SUM(CASE WHEN consent = 1 OR consent = 3 THEN 1 ELSE 0 END) AS BIGINT) AS consent_secondary_use, \
-                CAST(SUM(CASE WHEN consent = 3 THEN 1 ELSE 0 END) AS BIGINT) AS consent_both, \
-                CAST(SUM(reviewed) AS BIGINT) AS reviewed, \
-                CAST(SUM(opt) AS BIGINT) AS option_presented, \
-                CAST(SUM(treated) AS BIGINT) AS treated, \
-                CAST(SUM(referrals) AS BIGINT) AS referrals, \
-                CAST(SUM(confirmatory) AS BIGINT) AS confirmatory \
-             FROM pp GROUP BY facility_id"
-        ));
-        sql.fetch(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(PatientCounts {
-                    facility_id: r.try_get("facility_id")?,
-                    patients: r.try_get("patients")?,
-                    consent_registration: r.try_get("consent_registration")?,
-                    consent_secondary_use: r.try_get("consent_secondary_use")?,
-                    consent_both: r.try_get("consent_both")?,
-                    reviewed: r.try_get("reviewed")?,
-                    option_presented: r.try_get("option_presented")?,
-                    treated_on_recommendation: r.try_get("treated")?,
-                    germline_referrals: r.try_get("referrals")?,
-                    confirmatory_tests: r.try_get("confirmatory")?,
-                })
-            })
-            .collect()
-    }
-
-    async fn indicator_durations(
-        &self,
-        w: &IndicatorWindow,
-    ) -> Result<Vec<DurationCount>, StoreError> {
-        let until_s = w.until.unix();
-        let col = |s: CaseState| s.as_str().to_owned();
-        let mut sql = Sql::new();
-        // Per tested case, the first time of each state (epoch seconds, from its facts) when
-        // it falls before the window's end.
-        let pivot: Vec<String> = [
-            (CaseState::Registered, "registered_s"),
-            (CaseState::ResultsReceived, "results_s"),
-            (CaseState::FindingsIssued, "findings_s"),
-            (CaseState::PanelReviewed, "reviewed_s"),
-            (CaseState::Explained, "explained_s"),
-        ]
-        .iter()
-        .map(|(st, c)| format!("CASE WHEN t.{c} < {until_s} THEN t.{c} END AS {}", col(*st)))
-        .collect();
-        sql.push("WITH ").tested_cte(w).push(&format!(
-            ", ev AS (SELECT {} FROM tested t) ",
-            pivot.join(", ")
-        ));
-        let parts: Vec<String> = Interval::ALL
-            .iter()
-            .map(|i| {
-                let (a, b) = i.states();
-                let (a, b) = (col(a), col(b));
-                format!(
-                    "SELECT '{}' AS step, ({b} - {a}) / 86400 AS days, COUNT(*) AS cases FROM ev \
-                     WHERE {a} IS NOT NULL AND {b} IS NOT NULL GROUP BY ({b} - {a}) / 86400",
-                    i.as_str()
-                )
-            })
-            .collect();
-        sql.push(&parts.join(" UNION ALL "));
-        sql.fetch(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                let name: String = r.try_get("step")?;
-                let interval = Interval::ALL
-                    .into_iter()
-                    .find(|i| i.as_str() == name)
-                    .ok_or_else(|| StoreError::Corrupt {
-                        table: "case_events",
-                        message: format!("unknown interval {name}"),
-                    })?;
-                Ok(DurationCount {
-                    interval,
-                    days: r.try_get("days")?,
-                    cases: r.try_get("cases")?,
-                })
-            })
-            .collect()
+    async fn refresh_case_facts(&self, case_ids: &[String]) -> Result<(), StoreError> {
+        let _w = self.write().await;
+        let mut tx = self.pool.begin().await?;
+        for id in case_ids {
+            super::facts::refresh_case(&mut tx, self.backend, id).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn indicator_meetings(
@@ -250,11 +188,13 @@ impl IndicatorStore for SqlStore {
         let bounds: Vec<String> = w.month_first_days.iter().map(|d| date_text(*d)).collect();
         let month = month_case("m.held_on", &bounds);
         let mut sql = Sql::new();
+        // Reviews are counted per meeting from the meeting index alone, then summed.
         sql.push(&format!(
-            "SELECT m.panel_facility_id, {month} AS month, COUNT(DISTINCT m.id) AS meetings, \
-             COUNT(r.id) AS reviews FROM panel_meetings m \
-             JOIN facilities f ON f.id = m.panel_facility_id \
-             LEFT JOIN case_reviews r ON r.meeting_id = m.id \
+            "SELECT panel_facility_id, month, COUNT(*) AS meetings, \
+             CAST(SUM(reviews) AS BIGINT) AS reviews FROM (\
+             SELECT m.panel_facility_id, {month} AS month, \
+             (SELECT COUNT(*) FROM case_reviews r WHERE r.meeting_id = m.id) AS reviews \
+             FROM panel_meetings m JOIN facilities f ON f.id = m.panel_facility_id \
              WHERE m.held_on >= '{}' AND m.held_on <= '{}'",
             date_text(w.first_day),
             date_text(w.last_day)
@@ -265,7 +205,7 @@ impl IndicatorStore for SqlStore {
         if let Some(p) = &w.prefecture_code {
             sql.push(" AND f.prefecture_code = ").bind(p);
         }
-        sql.push(&format!(" GROUP BY m.panel_facility_id, {month}"));
+        sql.push(") x GROUP BY panel_facility_id, month");
         sql.fetch(&self.pool)
             .await?
             .iter()
@@ -280,37 +220,10 @@ impl IndicatorStore for SqlStore {
             .collect()
     }
 
-    async fn indicator_first_tests(&self, until: Timestamp) -> Result<Vec<FirstTest>, StoreError> {
-        // Two index seeks per facility (cases_ordering, cases_panel) instead of a scan of
-        // every test: a facility has started when it has ordered a case or had one referred.
-        let sql = format!(
-            "SELECT f.id AS facility_id, \
-             (SELECT MIN(c.registered_at) FROM cases c WHERE c.ordering_facility_id = f.id AND c.registered_at < '{until}') AS ordered, \
-             (SELECT MIN(c.registered_at) FROM cases c WHERE c.panel_facility_id = f.id AND c.registered_at < '{until}') AS referred \
-             FROM facilities f"
-        );
-        let mut out = Vec::new();
-        for r in sqlx::query(&sql).fetch_all(&self.pool).await? {
-            let first = [
-                r.try_get::<Option<String>, _>("ordered")?,
-                r.try_get::<Option<String>, _>("referred")?,
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            if let Some(at) = first {
-                out.push(FirstTest {
-                    facility_id: r.try_get("facility_id")?,
-                    at: parse_time_col("cases", &at)?,
-                });
-            }
-        }
-        Ok(out)
-    }
-
     async fn load_records(&self, b: &RecordBatch) -> Result<(), StoreError> {
         let _w = self.write().await;
         let mut tx = self.pool.begin().await?;
+        super::facts::advance_clock(&mut tx).await?;
         for (p, by) in &b.patients {
             super::write_patient(&mut tx, p, by).await?;
         }

@@ -4,23 +4,29 @@
 //! follow-up. The definitions (which event makes a test, which consent counts, …) are in
 //! `docs/indicators.md` with the lines of the 2019 survey they follow.
 //!
-//! The store returns small aggregates grouped by facility and month; this module sums them
-//! by tier, bins the panel distributions and turns day histograms into quartiles, so no
-//! patient-level row leaves the database. Indicators are aggregated counts, not patient
+//! The per-case facts are held in memory and kept current from the store's change feed
+//! ([`FactsReplica`]); they are aggregated by facility and month for the window, and this
+//! module sums those by tier, bins the panel distributions (meetings come from the store,
+//! grouped by facility and month) and turns day histograms into quartiles. Only aggregates
+//! leave this module. Indicators are aggregated counts, not patient
 //! data, but they describe hospitals' activity: reading them needs a login with an
 //! administrator or auditor role (see [`access::may_read_indicators`]) and is audited.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use ganome_core::{FacilityKind, Prefecture, Timestamp};
-use ganome_store::{
-    DurationCount, Facility, IndicatorWindow, Interval, MeetingCount, PatientCounts, TestCount,
-};
+use ganome_store::{Facility, IndicatorWindow, MeetingCount};
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, UtcOffset};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{Actor, Ganome, ServiceError, access};
+
+mod facts;
+
+pub use facts::{
+    DurationCount, FactAggregates, FactsReplica, Interval, PatientCounts, TestCount,
+};
 
 /// Japan Standard Time: indicators count calendar days and months as hospitals do.
 pub const JST: UtcOffset = match UtcOffset::from_hms(9, 0, 0) {
@@ -789,22 +795,32 @@ impl Ganome {
         let q = query.resolve(today_jst())?;
         let w = &q.window;
         let store = &self.store;
-        let (facilities, tests, patients, durations, meetings, first) = tokio::try_join!(
+        // One request brings the replica up to date at a time; the meetings aggregate and
+        // the facility list are read meanwhile.
+        let mut replica = self.indicator_facts.lock().await;
+        let (facilities, meetings, ()) = tokio::try_join!(
             store.list_facilities(),
-            store.indicator_tests(w),
-            store.indicator_patients(w),
-            store.indicator_durations(w),
             store.indicator_meetings(w),
-            store.indicator_first_tests(w.until),
+            replica.refresh(store.as_ref()),
         )?;
+        let facts = replica.aggregate(w, &facilities);
+        drop(replica);
         let inputs = IndicatorInputs {
-            tests,
-            patients,
-            durations,
+            tests: facts.tests,
+            patients: facts.patients,
+            durations: facts.durations,
             meetings,
-            first_tests: first.into_iter().map(|f| (f.facility_id, f.at)).collect(),
+            first_tests: facts.first_tests,
         };
         Ok(assemble(&q, &facilities, &inputs))
+    }
+
+    /// Reads the indicator facts into memory ahead of the first request (a server calls it
+    /// at start; later requests read only what changed). Returns the cases held.
+    pub async fn warm_indicator_facts(&self) -> Result<usize, ServiceError> {
+        let mut replica = self.indicator_facts.lock().await;
+        replica.refresh(self.store.as_ref()).await?;
+        Ok(replica.cases())
     }
 }
 
