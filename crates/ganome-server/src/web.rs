@@ -41,6 +41,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/patients/find", post(patients::find))
         .route("/patients/{id}", get(patients::show))
         .route("/patients/{id}/consents", post(patients::consent))
+        .route(
+            "/patients/{id}/consents/withdraw",
+            post(patients::withdraw_consent),
+        )
         .route("/patients/{id}/cases", post(patients::register_case))
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))

@@ -277,6 +277,12 @@ impl Ganome {
                     "must not precede given_at",
                 ));
             }
+            if at.date_jst() > Timestamp::now().date_jst() {
+                return Err(ServiceError::invalid(
+                    "withdrawn_at",
+                    "must not be in the future",
+                ));
+            }
             Ok(self
                 .store
                 .withdraw_consent(consent_id, at, &actor.user_id)

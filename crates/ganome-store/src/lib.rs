@@ -32,8 +32,7 @@ pub use clinical::{
 pub use error::StoreError;
 pub use findings::{FindingsStore, FindingsVersion, KnowledgeReleaseRecord, NewFindings};
 pub use indicators::{
-    CaseFacts, ConsentFacts, FactsFeed, IndicatorStore, IndicatorWindow, MeetingCount,
-    RecordBatch,
+    CaseFacts, ConsentFacts, FactsFeed, IndicatorStore, IndicatorWindow, MeetingCount, RecordBatch,
 };
 pub use model::{
     Case, CaseEvent, CaseFilter, CaseScope, Consent, Designation, Facility, FacilityLink, NewCase,

@@ -555,6 +555,10 @@ labels! {
     consents => "同意", "Consent";
     no_consents => "同意はまだ記録されていません。", "No consent recorded.";
     record_consent => "同意を記録", "Record consent";
+    withdraw_consent => "同意の撤回を記録", "Record withdrawal of consent";
+    consent_to_withdraw => "撤回する同意", "Consent withdrawn";
+    withdrawn_at => "撤回日時", "Withdrawn at";
+    withdraw_note => "撤回後、この患者のデータは登録・利活用されません。撤回は取り消せません（再同意は新しい同意として記録します）。", "After withdrawal this patient's data is neither registered nor shared. A withdrawal cannot be undone (a renewed consent is recorded as a new consent).";
     form_version => "同意書の版", "Form version";
     consent_method => "取得方法", "Method";
     given_at => "同意日時", "Given at";

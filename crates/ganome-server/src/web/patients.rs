@@ -163,6 +163,8 @@ struct PatientPage {
     labs: Vec<(String, String)>,
     names: Names,
     may_register: bool,
+    /// Some consent is not withdrawn (the withdrawal form is shown).
+    any_in_force: bool,
     now_local: String,
     tests: &'static [TestProduct],
     specimens: &'static [SpecimenType],
@@ -214,6 +216,7 @@ async fn patient_page(
             nav: Some(nav),
             form,
             may_register: ganome_service::access::may_record_consent(actor, &patient),
+            any_in_force: consents.iter().any(|c| c.withdrawn_at.is_none()),
             patient,
             consents,
             cases,
@@ -314,6 +317,59 @@ pub(crate) async fn consent(
         Ok(_) => see_other(&format!("/patients/{id}{}#consents", l.q()), &headers),
         Err(e) => {
             let fs = FormState::refused("form-consent", &data, &e, l);
+            patient_page(&state, &user, l, &id, None, fs, status_of(&e), &headers).await
+        }
+    }
+}
+
+/// Records the withdrawal of one of the patient's consents (同意撤回): from then on the
+/// patient's data is not registered or shared, and the indicators count it.
+pub(crate) async fn withdraw_consent(
+    State(state): State<AppState>,
+    user: WebUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+    Form(data): Form<Vec<(String, String)>>,
+) -> Response {
+    let (l, data) = match user.read_post(&headers, &q, data) {
+        Ok(x) => x,
+        Err(r) => return *r,
+    };
+    let mut errors = ValidationErrors::new();
+    let consent_id = data.get("consent_id").map(str::to_owned);
+    if consent_id.is_none() {
+        errors.add("consent_id", "choose one of the options");
+    }
+    let at = match data.get("withdrawn_at") {
+        None => {
+            errors.add("withdrawn_at", "required");
+            None
+        }
+        Some(_) => data.optional_local_time(&mut errors, "withdrawn_at"),
+    };
+    let g = &state.ganome;
+    let result = match (consent_id, errors.into_result()) {
+        (Some(cid), Ok(())) => {
+            // Only a consent of this patient, whatever id the form carried.
+            match g.list_consents(&user.actor, &id).await {
+                Ok(cs) if cs.iter().any(|c| c.id == cid) => {
+                    g.withdraw_consent(&user.actor, &cid, at).await
+                }
+                Ok(_) => Err(ServiceError::invalid(
+                    "consent_id",
+                    "not a consent of this patient",
+                )),
+                Err(e) => Err(e),
+            }
+        }
+        (_, Err(e)) => Err(ServiceError::Invalid(e)),
+        (None, Ok(())) => Err(ServiceError::invalid("consent_id", "required")),
+    };
+    match result {
+        Ok(_) => see_other(&format!("/patients/{id}{}#consents", l.q()), &headers),
+        Err(e) => {
+            let fs = FormState::refused("form-withdraw", &data, &e, l);
             patient_page(&state, &user, l, &id, None, fs, status_of(&e), &headers).await
         }
     }

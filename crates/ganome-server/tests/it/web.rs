@@ -241,6 +241,64 @@ async fn web_forms_tokens_fragments_and_languages() {
         hex::encode(sha2::Sha256::digest(&shipped))
     );
 
+    // Withdrawing the consent: a time in the future is refused by its field and nothing is
+    // stored; a past time is recorded and shown, and the form goes (nothing left in force).
+    let page = http
+        .get(url(&patient_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "name=\"consent_id\"><option value=\"";
+    let at = page
+        .find(marker)
+        .expect("the withdrawal form lists the consent")
+        + marker.len();
+    let consent_id = page[at..].split('"').next().unwrap().to_owned();
+    let withdraw = |when: &'static str, csrf: String| {
+        let (http, consent_id) = (http.clone(), consent_id.clone());
+        let target = url(&format!("{patient_page}/consents/withdraw"));
+        async move {
+            http.post(target)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("consent_id", consent_id.as_str()),
+                    ("withdrawn_at", when),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = withdraw("2999-01-01T10:00", csrf_of(&page)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = r.text().await.unwrap();
+    assert!(refused.contains("id=\"form-withdraw-withdrawn-at-error\""));
+    assert!(!refused.contains("2999-01-01 10:00 JST"), "nothing stored");
+    let r = withdraw("2024-05-01T10:00", csrf_of(&page)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("#consents")
+    );
+    let page = http
+        .get(url(&patient_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2024-05-01 10:00 JST"), "withdrawal shown");
+    assert!(
+        !page.contains("id=\"form-withdraw\""),
+        "nothing left to withdraw"
+    );
+
     // Logging out needs the token too.
     let page = http
         .get(url(&case_page))

@@ -15,7 +15,9 @@
 use std::collections::HashMap;
 
 use ganome_core::Timestamp;
-use ganome_store::{CaseFacts, ConsentFacts, Facility, FactsFeed, IndicatorStore, IndicatorWindow, StoreError};
+use ganome_store::{
+    CaseFacts, ConsentFacts, Facility, FactsFeed, IndicatorStore, IndicatorWindow, StoreError,
+};
 
 /// Tests (cases shipped) by ordering facility, panel facility and month.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +116,6 @@ pub struct DurationCount {
     /// Cases.
     pub cases: i64,
 }
-
 
 /// Strings numbered densely in order of first appearance.
 #[derive(Debug, Default)]
@@ -280,7 +281,8 @@ impl FactsReplica {
             match self.consent_index.get(&row.id) {
                 Some(&i) => self.consents[i] = row,
                 None => {
-                    self.consent_index.insert(row.id.clone(), self.consents.len());
+                    self.consent_index
+                        .insert(row.id.clone(), self.consents.len());
                     self.consents.push(row);
                 }
             }
@@ -350,11 +352,11 @@ impl FactsReplica {
                 .map(|n| pass.get(n.as_str()).copied().unwrap_or(false))
                 .collect()
         };
-        let oncotree = match &w.oncotree_code {
-            None => None,
-            // A code no case has: no tests.
-            Some(code) => Some(self.oncotree.get(code).unwrap_or(u32::MAX)),
-        };
+        // A code no case has matches no test.
+        let oncotree = w
+            .oncotree_code
+            .as_ref()
+            .map(|code| self.oncotree.get(code).unwrap_or(u32::MAX));
 
         let mut tests: HashMap<(u32, u32, usize), i64> = HashMap::new();
         let mut durations: HashMap<(Interval, i64), i64> = HashMap::new();

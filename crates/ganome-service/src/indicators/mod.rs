@@ -24,9 +24,7 @@ use crate::{Actor, Ganome, ServiceError, access};
 
 mod facts;
 
-pub use facts::{
-    DurationCount, FactAggregates, FactsReplica, Interval, PatientCounts, TestCount,
-};
+pub use facts::{DurationCount, FactAggregates, FactsReplica, Interval, PatientCounts, TestCount};
 
 /// Japan Standard Time: indicators count calendar days and months as hospitals do.
 pub const JST: UtcOffset = match UtcOffset::from_hms(9, 0, 0) {

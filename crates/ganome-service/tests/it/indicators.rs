@@ -210,24 +210,24 @@ async fn story(g: &Ganome, store: &SqlStore) {
         .unwrap();
     let consent = g
         .record_consent(
-        &hub_clin,
-        &patient.id,
-        RecordConsent {
-            form_version: "2019.1".into(),
-            method: ConsentMethod::Paper,
-            items: ConsentItems {
-                registration: true,
-                secondary_use_academia: false,
-                secondary_use_industry: false,
-                overseas_transfer: false,
-                recontact: false,
-                germline_disclosure: GermlineDisclosure::Undecided,
+            &hub_clin,
+            &patient.id,
+            RecordConsent {
+                form_version: "2019.1".into(),
+                method: ConsentMethod::Paper,
+                items: ConsentItems {
+                    registration: true,
+                    secondary_use_academia: false,
+                    secondary_use_industry: false,
+                    overseas_transfer: false,
+                    recontact: false,
+                    germline_disclosure: GermlineDisclosure::Undecided,
+                },
+                given_at: Timestamp::parse("2024-04-01T09:00:00+09:00").unwrap(),
             },
-            given_at: Timestamp::parse("2024-04-01T09:00:00+09:00").unwrap(),
-        },
-    )
-    .await
-    .unwrap();
+        )
+        .await
+        .unwrap();
     let (case, _) = g
         .register_case(
             &hub_clin,

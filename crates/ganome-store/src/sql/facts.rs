@@ -71,7 +71,7 @@ pub(crate) async fn refresh_case(
     backend: Backend,
     case_id: &str,
 ) -> Result<(), sqlx::Error> {
-    advance_clock(&mut **tx).await?;
+    advance_clock(tx).await?;
     sqlx::query("DELETE FROM case_facts WHERE case_id = $1")
         .bind(case_id.to_owned())
         .execute(&mut **tx)

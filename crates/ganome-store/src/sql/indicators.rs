@@ -9,8 +9,8 @@ use sqlx::{FromRow, Row};
 
 use super::{SqlStore, date_text, opt_time, parse_date_col, parse_time_col};
 use crate::{
-    CaseFacts, ConsentFacts, FactsFeed, IndicatorStore, IndicatorWindow, MeetingCount,
-    RecordBatch, StoreError,
+    CaseFacts, ConsentFacts, FactsFeed, IndicatorStore, IndicatorWindow, MeetingCount, RecordBatch,
+    StoreError,
 };
 
 /// SQL text plus the values bound to its `$n` placeholders, numbered as they are written.
