@@ -31,7 +31,7 @@ pub struct Ganome {
     /// The findings engine, when this instance issues findings (swapped on a new release).
     pub(crate) annotation: Arc<RwLock<Option<Arc<AnnotationEngine>>>>,
     /// The indicator facts held in memory, kept current from the store's change feed.
-    pub(crate) indicator_facts: Arc<tokio::sync::Mutex<crate::indicators::FactsReplica>>,
+    pub(crate) indicator_facts: Arc<tokio::sync::RwLock<crate::indicators::FactsReplica>>,
 }
 
 impl std::fmt::Debug for Ganome {

@@ -793,14 +793,16 @@ impl Ganome {
         let q = query.resolve(today_jst())?;
         let w = &q.window;
         let store = &self.store;
-        // One request brings the replica up to date at a time; the meetings aggregate and
-        // the facility list are read meanwhile.
-        let mut replica = self.indicator_facts.lock().await;
+        // One request at a time brings the replica up to date (the meetings aggregate and
+        // the facility list are read meanwhile); the aggregation then reads it under a
+        // shared lock, so concurrent requests aggregate in parallel.
+        let mut replica = self.indicator_facts.write().await;
         let (facilities, meetings, ()) = tokio::try_join!(
             store.list_facilities(),
             store.indicator_meetings(w),
             replica.refresh(store.as_ref()),
         )?;
+        let replica = replica.downgrade();
         let facts = replica.aggregate(w, &facilities);
         drop(replica);
         let inputs = IndicatorInputs {
@@ -816,7 +818,7 @@ impl Ganome {
     /// Reads the indicator facts into memory ahead of the first request (a server calls it
     /// at start; later requests read only what changed). Returns the cases held.
     pub async fn warm_indicator_facts(&self) -> Result<usize, ServiceError> {
-        let mut replica = self.indicator_facts.lock().await;
+        let mut replica = self.indicator_facts.write().await;
         replica.refresh(self.store.as_ref()).await?;
         Ok(replica.cases())
     }
