@@ -5,6 +5,10 @@
 //! new version for every case that has findings; no version is ever overwritten, so a panel
 //! review keeps pointing at what the panel read.
 //!
+//! When the case already had a version, the new report is compared with the previous one
+//! and a re-interpretation alert is stored with the version when a treatment option is new
+//! or stronger ([`crate::alerts`]).
+//!
 //! The report is stored as its JSON (the model); every other format (HTML ja/en, FHIR, TSV,
 //! XLSX) is rendered from it on request, so all formats of one version agree.
 
@@ -453,9 +457,18 @@ impl Ganome {
         }
         let json = FindingsFormat::Json.render(&built)?;
         let (options, top_level) = summary_counts(&built);
+        let id = new_id();
+        let issued_at = Timestamp::now().max(case.updated_at);
+        let alert = match existing.last() {
+            Some(previous) => {
+                self.alert_for(previous, &id, &built, reason, issued_at)
+                    .await?
+            }
+            None => None,
+        };
         let new = NewFindings {
             findings: FindingsVersion {
-                id: new_id(),
+                id,
                 case_id: case.id.clone(),
                 version: 0,
                 report_id: built.report_id.clone(),
@@ -472,12 +485,13 @@ impl Ganome {
                 trials: (built.summary.trials_domestic + built.summary.trials_overseas) as i64,
                 germline_flag: built.summary.germline_flag,
                 issued_by: by_user.to_owned(),
-                issued_at: Timestamp::now().max(case.updated_at),
+                issued_at,
             },
             report_json: String::from_utf8(json)
                 .map_err(|e| ServiceError::Engine(format!("report JSON: {e}")))?,
             move_from: (case.state == CaseState::ResultsReceived)
                 .then_some(CaseState::ResultsReceived),
+            alert,
         };
         Ok(Some(self.store.insert_findings(&new).await?))
     }
