@@ -52,9 +52,9 @@ pub struct ReinterpretationAlert {
     pub options: Vec<AlertOption>,
     /// When raised (the new version's issue time).
     pub raised_at: Timestamp,
-    /// Who acknowledged it, if anyone has.
+    /// The user id of who acknowledged it, if anyone has.
     pub acknowledged_by: Option<String>,
-    /// When.
+    /// When it was acknowledged.
     pub acknowledged_at: Option<Timestamp>,
 }
 
