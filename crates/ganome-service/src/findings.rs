@@ -307,8 +307,10 @@ impl Ganome {
     }
 
     /// Publishes a named knowledge release (a data-center curator, reviewer or
-    /// administrator): registers it as current, switches the engine to it, and issues a new
-    /// findings version for every case that has findings. Returns the record and the number
+    /// administrator): registers it as current (or makes it current again when it was
+    /// registered before with the same content), switches the engine to it, and issues a new
+    /// findings version for every case that has findings, raising re-interpretation alerts
+    /// where a treatment option appeared ([`crate::alerts`]). Returns the record and the number
     /// of new versions.
     pub async fn publish_knowledge_release(
         &self,
@@ -326,9 +328,30 @@ impl Ganome {
             let engine = self.annotation_engine().ok_or_else(|| {
                 ServiceError::Engine("this instance issues no findings (no transcript database loaded)".into())
             })?;
-            let record = self
-                .register_knowledge_release(&release, &actor.user_id)
-                .await?;
+            // A release registered before under the same name and content becomes current
+            // again (back to it after another); anything else is registered, and a name or
+            // content registered differently is refused.
+            let registered = self
+                .store
+                .list_knowledge_releases()
+                .await?
+                .into_iter()
+                .find(|r| {
+                    Some(&r.name) == release.name.as_ref() && r.content_hash == release.content_hash
+                });
+            let record = match registered {
+                Some(r) => {
+                    self.store.set_current_knowledge_release(&r.name).await?;
+                    KnowledgeReleaseRecord {
+                        is_current: true,
+                        ..r
+                    }
+                }
+                None => {
+                    self.register_knowledge_release(&release, &actor.user_id)
+                        .await?
+                }
+            };
             let label = release.label();
             self.set_annotation_engine(engine.with_release(release));
             let mut issued = 0;
