@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document.
 
+mod alerts;
 mod audit;
 mod cases;
 mod facilities;
@@ -22,7 +23,7 @@ use crate::AppState;
 /// The OpenAPI document of `/api/v1`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Ganome API", description = "Cancer genomic medicine: facilities, patients, consent, cases, result files, findings reports, expert panels, follow-up, audit."),
+    info(title = "Ganome API", description = "Cancer genomic medicine: facilities, patients, consent, cases, result files, findings reports, re-interpretation alerts, expert panels, follow-up, audit."),
     paths(
         session::login, session::logout, session::me,
         facilities::list, facilities::get_one, facilities::upsert,
@@ -32,6 +33,7 @@ use crate::AppState;
         cases::register, cases::list, cases::get_one, cases::transition,
         files::upload, files::upload_many, files::list, files::download,
         findings::list, findings::issue, findings::get_one, findings::download, findings::releases,
+        alerts::list, alerts::get_one, alerts::acknowledge,
         audit::list,
         panel::create_meeting, panel::list_meetings, panel::get_meeting, panel::finalise_meeting,
         panel::add_review, panel::list_reviews, panel::get_review, panel::sign_off,
@@ -131,6 +133,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/findings/{id}", get(findings::get_one))
         .route("/api/v1/findings/{id}/{file}", get(findings::download))
         .route("/api/v1/knowledge/releases", get(findings::releases))
+        .route("/api/v1/alerts", get(alerts::list))
+        .route("/api/v1/alerts/{id}", get(alerts::get_one))
+        .route("/api/v1/alerts/{id}/acknowledge", post(alerts::acknowledge))
         .route("/api/v1/treatments", get(followup::list_treatments))
         .route("/api/v1/treatments/{id}/response", post(followup::response))
         .route(

@@ -1,6 +1,7 @@
 //! Server-rendered pages for the people of the clinical workflow: clinicians (patients,
 //! consent, test orders, explanation, treatment, outcome), the lab (result files), expert
-//! panels (meetings, attendance, composition, reviews, sign-off) and the data center.
+//! panels (meetings, attendance, composition, reviews, sign-off), re-interpretation alerts
+//! and the data center.
 //! Japanese by default, English with `?lang=en`, from one template set ([`i18n`]).
 //!
 //! Every page acts through [`ganome_service::Ganome`] with the signed-in [`Actor`](ganome_service::Actor), so the
@@ -10,6 +11,7 @@
 //! and a refused form swaps only itself; without JavaScript everything works as plain HTML.
 //! Form posts are protected against cross-site forgery ([`session`]).
 
+mod alerts;
 mod assets;
 mod cases;
 mod facilities;
@@ -65,4 +67,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/panel/meetings/{id}/reviews", post(panel::review))
         .route("/panel/reviews/{id}/sign-off", post(panel::sign_off))
         .route("/indicators", get(indicators::page))
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/{id}/acknowledge", post(alerts::acknowledge))
 }

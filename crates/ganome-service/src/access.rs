@@ -22,9 +22,14 @@
 //! | panel member / chair | own panel's: hold, finalise, read | cases referred to own panel: record; sign off (chair for live/video meetings, every attending member for 持ち回り) | of cases ordered by or referred to own facility: read |
 //! | data-center administrator | all: read | all: read | all: read |
 //! | anyone else (lab included) | — | — | — |
+//!
+//! Re-interpretation alerts (a new findings version with a new or stronger treatment option)
+//! are patient-level data, narrower than findings: read by the clinicians of the ordering
+//! hospital, the members and chair of the case's expert panel and the data center's
+//! administrators; acknowledged by those clinicians and panel members only.
 
 use ganome_core::{CaseState, Role};
-use ganome_store::{Case, CaseScope, Facility, PanelMeeting, Patient};
+use ganome_store::{AlertScope, Case, CaseScope, Facility, PanelMeeting, Patient};
 
 use crate::Actor;
 
@@ -106,6 +111,36 @@ pub fn may_upload_results(actor: &Actor, case: &Case) -> bool {
 /// lab, which sends results and has no part in their interpretation.
 pub fn may_read_findings(actor: &Actor, case: &Case) -> bool {
     actor.role != Role::Lab && may_read_case(actor, case)
+}
+
+/// Whose re-interpretation alerts the actor may list, or `None` for none: a clinician their
+/// hospital's cases, a panel member or chair the cases referred to their panel, the data
+/// center's administrators all.
+pub fn alert_scope(actor: &Actor) -> Option<AlertScope> {
+    match actor.role {
+        Role::Clinician => Some(AlertScope::OrderedBy(actor.facility_id.clone())),
+        Role::PanelMember | Role::PanelChair => {
+            Some(AlertScope::PanelOf(actor.facility_id.clone()))
+        }
+        Role::Administrator if actor.is_data_center_admin() => Some(AlertScope::All),
+        _ => None,
+    }
+}
+
+/// Whether the actor may read this case's re-interpretation alerts (see [`alert_scope`]).
+pub fn may_read_alerts(actor: &Actor, case: &Case) -> bool {
+    match alert_scope(actor) {
+        None => false,
+        Some(AlertScope::All) => true,
+        Some(AlertScope::OrderedBy(f)) => case.ordering_facility_id == f,
+        Some(AlertScope::PanelOf(f)) => case.panel_facility_id == f,
+    }
+}
+
+/// Whether the actor may acknowledge this case's alerts: the clinicians and the panel who
+/// act on them, not the data center that raised them.
+pub fn may_acknowledge_alert(actor: &Actor, case: &Case) -> bool {
+    actor.role != Role::Administrator && may_read_alerts(actor, case)
 }
 
 /// Whether the actor may issue findings by hand (the data center's administrator).
@@ -378,6 +413,21 @@ mod tests {
             ["panel_member@H01"]
         );
         assert_eq!(who(&|a| may_record_follow_up(a, &c)), ["clinician@K001"]);
+        // Alerts: the ordering clinicians, the case's panel, the data center; not the
+        // ordering hospital's own panel members when the case went to another panel.
+        assert_eq!(
+            who(&|a| may_read_alerts(a, &c)),
+            [
+                "clinician@K001",
+                "panel_member@H01",
+                "panel_chair@H01",
+                "administrator@D01",
+            ]
+        );
+        assert_eq!(
+            who(&|a| may_acknowledge_alert(a, &c)),
+            ["clinician@K001", "panel_member@H01", "panel_chair@H01"]
+        );
         assert_eq!(
             who(&|a| may_read_clinical(a, &c)),
             [

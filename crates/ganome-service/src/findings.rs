@@ -5,6 +5,10 @@
 //! new version for every case that has findings; no version is ever overwritten, so a panel
 //! review keeps pointing at what the panel read.
 //!
+//! When the case already had a version, the new report is compared with the previous one
+//! and a re-interpretation alert is stored with the version when a treatment option is new
+//! or stronger ([`crate::alerts`]).
+//!
 //! The report is stored as its JSON (the model); every other format (HTML ja/en, FHIR, TSV,
 //! XLSX) is rendered from it on request, so all formats of one version agree.
 
@@ -303,8 +307,10 @@ impl Ganome {
     }
 
     /// Publishes a named knowledge release (a data-center curator, reviewer or
-    /// administrator): registers it as current, switches the engine to it, and issues a new
-    /// findings version for every case that has findings. Returns the record and the number
+    /// administrator): registers it as current (or makes it current again when it was
+    /// registered before with the same content), switches the engine to it, and issues a new
+    /// findings version for every case that has findings, raising re-interpretation alerts
+    /// where a treatment option appeared ([`crate::alerts`]). Returns the record and the number
     /// of new versions.
     pub async fn publish_knowledge_release(
         &self,
@@ -322,9 +328,30 @@ impl Ganome {
             let engine = self.annotation_engine().ok_or_else(|| {
                 ServiceError::Engine("this instance issues no findings (no transcript database loaded)".into())
             })?;
-            let record = self
-                .register_knowledge_release(&release, &actor.user_id)
-                .await?;
+            // A release registered before under the same name and content becomes current
+            // again (back to it after another); anything else is registered, and a name or
+            // content registered differently is refused.
+            let registered = self
+                .store
+                .list_knowledge_releases()
+                .await?
+                .into_iter()
+                .find(|r| {
+                    Some(&r.name) == release.name.as_ref() && r.content_hash == release.content_hash
+                });
+            let record = match registered {
+                Some(r) => {
+                    self.store.set_current_knowledge_release(&r.name).await?;
+                    KnowledgeReleaseRecord {
+                        is_current: true,
+                        ..r
+                    }
+                }
+                None => {
+                    self.register_knowledge_release(&release, &actor.user_id)
+                        .await?
+                }
+            };
             let label = release.label();
             self.set_annotation_engine(engine.with_release(release));
             let mut issued = 0;
@@ -453,9 +480,18 @@ impl Ganome {
         }
         let json = FindingsFormat::Json.render(&built)?;
         let (options, top_level) = summary_counts(&built);
+        let id = new_id();
+        let issued_at = Timestamp::now().max(case.updated_at);
+        let alert = match existing.last() {
+            Some(previous) => {
+                self.alert_for(previous, &id, &built, reason, issued_at)
+                    .await?
+            }
+            None => None,
+        };
         let new = NewFindings {
             findings: FindingsVersion {
-                id: new_id(),
+                id,
                 case_id: case.id.clone(),
                 version: 0,
                 report_id: built.report_id.clone(),
@@ -472,12 +508,13 @@ impl Ganome {
                 trials: (built.summary.trials_domestic + built.summary.trials_overseas) as i64,
                 germline_flag: built.summary.germline_flag,
                 issued_by: by_user.to_owned(),
-                issued_at: Timestamp::now().max(case.updated_at),
+                issued_at,
             },
             report_json: String::from_utf8(json)
                 .map_err(|e| ServiceError::Engine(format!("report JSON: {e}")))?,
             move_from: (case.state == CaseState::ResultsReceived)
                 .then_some(CaseState::ResultsReceived),
+            alert,
         };
         Ok(Some(self.store.insert_findings(&new).await?))
     }

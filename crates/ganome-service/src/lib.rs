@@ -14,6 +14,7 @@
 
 pub mod access;
 mod actor;
+pub mod alerts;
 mod auth;
 mod cases;
 mod error;
@@ -32,6 +33,7 @@ pub mod scenario;
 mod users;
 
 pub use actor::Actor;
+pub use alerts::AlertListQuery;
 pub use auth::{LoginOutcome, SESSION_HOURS};
 pub use cases::{CaseDetail, CaseListQuery, RegisterCase, TransitionRequest};
 pub use error::ServiceError;

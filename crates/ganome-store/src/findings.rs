@@ -7,7 +7,7 @@ use ganome_core::{CaseState, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::StoreError;
+use crate::{ReinterpretationAlert, StoreError};
 
 /// One version of a case's findings report, without its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -60,6 +60,10 @@ pub struct NewFindings {
     /// When set, the case moves from this state to `findings_issued` in the same transaction
     /// (the first version after results are received).
     pub move_from: Option<CaseState>,
+    /// A re-interpretation alert raised by this version, written in the same transaction;
+    /// its `findings_version` is assigned with the version, and the store refuses
+    /// (`Conflict`) when its `previous_findings_id` is no longer the case's latest version.
+    pub alert: Option<ReinterpretationAlert>,
 }
 
 /// A knowledge-base release registered with the service.

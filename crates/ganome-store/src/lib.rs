@@ -12,6 +12,7 @@
 //! # Ok(()) }
 //! ```
 
+mod alerts;
 mod audit;
 mod blob;
 mod clinical;
@@ -23,6 +24,7 @@ mod sql;
 mod store;
 pub mod testing;
 
+pub use alerts::{AlertFilter, AlertOption, AlertScope, AlertStore, ReinterpretationAlert};
 pub use audit::{AuditEntry, AuditRecord, ChainBreak, ChainReport, GENESIS_HASH, chain_hash};
 pub use blob::{BlobStore, StoredBlob};
 pub use clinical::{

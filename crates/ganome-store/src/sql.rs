@@ -19,6 +19,7 @@ use crate::{
     NewPatient, NewResultFile, NewUser, Patient, ResultFile, Store, StoreError, User, chain_hash,
 };
 
+mod alerts;
 mod clinical;
 mod facts;
 mod findings;

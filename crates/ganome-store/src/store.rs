@@ -5,14 +5,17 @@ use async_trait::async_trait;
 use ganome_core::{CaseState, Timestamp};
 
 use crate::{
-    AuditEntry, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport, ClinicalStore, Consent,
-    Facility, FindingsStore, IndicatorStore, NewCase, NewConsent, NewFacility, NewPatient,
+    AlertStore, AuditEntry, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport, ClinicalStore,
+    Consent, Facility, FindingsStore, IndicatorStore, NewCase, NewConsent, NewFacility, NewPatient,
     NewResultFile, NewUser, Patient, ResultFile, StoreError, User,
 };
 
-/// Everything Ganome persists; the clinical workflow's records are in [`ClinicalStore`].
+/// Everything Ganome persists; the clinical workflow's records are in [`ClinicalStore`],
+/// re-interpretation alerts in [`AlertStore`].
 #[async_trait]
-pub trait Store: ClinicalStore + FindingsStore + IndicatorStore + Send + Sync + 'static {
+pub trait Store:
+    AlertStore + ClinicalStore + FindingsStore + IndicatorStore + Send + Sync + 'static
+{
     /// Brings the schema up to date.
     async fn migrate(&self) -> Result<(), StoreError>;
 

@@ -191,6 +191,19 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             println!(
                 "Living network: {made} cases across the network, walked from registration to follow-up."
             );
+            let admin = ganome.operator_acting_as("admin").await?;
+            let open = ganome_service::AlertListQuery {
+                unacknowledged: Some(true),
+                ..Default::default()
+            };
+            let alerts = ganome
+                .list_alerts(&admin, &open)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "Re-interpretation: the walk ran on the shipped knowledge without osimertinib's first-line approvals; publishing the shipped release raised {} alerts (Alerts page for clinician and panel.chair).",
+                alerts.len()
+            );
         }
     }
     println!(

@@ -472,6 +472,20 @@ pub async fn load(ganome: &Ganome, demo_clinician: &str) -> anyhow::Result<usize
     {
         return Ok(0);
     }
+    // The data center starts from the shipped knowledge as it stood before osimertinib's
+    // first-line approvals for EGFR-mutated lung cancer (PMDA 2018-08, FDA 2018-04: those two
+    // approval rows left out, nothing else changed), walks the loop, and then publishes the
+    // shipped release: every case gets a new findings version, and the EGFR L858R lung cases
+    // a re-interpretation alert for osimertinib at level A (DESIGN §2).
+    let curator = ganome.operator_acting_as("curator").await?;
+    let current = ganome.load_current_knowledge_release().await.map_err(e)?;
+    let earlier = current.as_ref().and_then(before_first_line_osimertinib);
+    if let Some(r) = &earlier {
+        ganome
+            .publish_knowledge_release(&curator, r.clone())
+            .await
+            .map_err(e)?;
+    }
     let clinician = ganome.operator_acting_as(demo_clinician).await?;
     let lab = ganome.operator_acting_as("lab").await?;
     let facilities = ganome.store().list_facilities().await?;
@@ -801,7 +815,37 @@ pub async fn load(ganome: &Ganome, demo_clinician: &str) -> anyhow::Result<usize
             .map_err(e)?;
     }
     bar.finish_and_clear();
+    if let (Some(_), Some(shipped)) = (earlier, current) {
+        ganome
+            .publish_knowledge_release(&curator, shipped)
+            .await
+            .map_err(e)?;
+    }
     Ok(TEMPLATES.len())
+}
+
+/// Osimertinib's first-line approvals (EGFR exon 19 deletion / L858R NSCLC) in the shipped
+/// curation.
+const FIRST_LINE_OSIMERTINIB: [&str; 2] =
+    ["JP-osimertinib-EGFR-NSCLC", "US-osimertinib-EGFR-NSCLC"];
+
+/// `release` without osimertinib's first-line approval rows, named after it; `None` when the
+/// release is unnamed or lacks them (then the demo raises no alert rather than a made-up one).
+fn before_first_line_osimertinib(
+    release: &ganome_knowledge::KnowledgeRelease,
+) -> Option<ganome_knowledge::KnowledgeRelease> {
+    let name = release.name.as_ref()?;
+    let mut content = release.content.clone();
+    content
+        .approvals
+        .retain(|a| !FIRST_LINE_OSIMERTINIB.contains(&a.id.as_str()));
+    (content.approvals.len() + FIRST_LINE_OSIMERTINIB.len() == release.content.approvals.len())
+        .then(|| {
+            ganome_knowledge::KnowledgeRelease::from_content(
+                Some(format!("{name}-before-osimertinib-1L")),
+                content,
+            )
+        })
 }
 
 #[cfg(test)]
@@ -910,6 +954,34 @@ mod tests {
             .await
             .unwrap();
         assert!(panel.len() >= mine.len());
+        // The shipped release, published after the walk, raised alerts for the L858R lung
+        // cases: osimertinib at level A, listed at a weaker level before.
+        let alerts = ganome
+            .list_alerts(
+                &clinician,
+                &ganome_service::AlertListQuery {
+                    unacknowledged: Some(true),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(!alerts.is_empty());
+        assert!(alerts.iter().all(|a| {
+            a.options.iter().any(|o| {
+                o.drug == "osimertinib"
+                    && o.level == JpEvidenceLevel::A
+                    && o.alteration.starts_with("EGFR")
+            })
+        }));
+        let releases = ganome.list_knowledge_releases(&admin).await.unwrap();
+        assert_eq!(
+            releases
+                .iter()
+                .map(|r| (r.name.as_str(), r.is_current))
+                .collect::<Vec<_>>(),
+            [("shipped", true), ("shipped-before-osimertinib-1L", false)]
+        );
         let theirs = ganome
             .list_cases(&elsewhere, &CaseListQuery::default())
             .await

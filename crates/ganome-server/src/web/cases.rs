@@ -223,6 +223,7 @@ struct CasePage {
     names: Names,
     clinical: Option<ClinicalRecord>,
     findings: Vec<FindingsRow>,
+    open_alerts: usize,
     next_action: Option<CaseState>,
     may_upload: bool,
     may_issue: bool,
@@ -387,6 +388,19 @@ async fn case_page(
     } else {
         Vec::new()
     };
+    let open_alerts = if access::may_read_alerts(actor, &case) {
+        let q = ganome_service::AlertListQuery {
+            unacknowledged: Some(true),
+            case: Some(id.to_owned()),
+            limit: None,
+        };
+        match g.list_alerts(actor, &q).await {
+            Ok(a) => a.len(),
+            Err(e) => return error_page(e, l, Some(nav), headers),
+        }
+    } else {
+        0
+    };
     // Findings are issued by the data center's engine (the form below), never by a bare
     // state change, so `findings_issued` always has a report behind it.
     let next_action = case.state.next().filter(|s| {
@@ -417,6 +431,7 @@ async fn case_page(
             names,
             clinical,
             findings,
+            open_alerts,
             next_action,
             today: today(),
             csrf: user.csrf.clone(),

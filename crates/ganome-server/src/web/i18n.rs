@@ -389,6 +389,7 @@ labels! {
     nav_panel => "エキスパートパネル", "Expert panel";
     nav_facilities => "施設", "Facilities";
     nav_indicators => "実施状況", "Indicators";
+    nav_alerts => "再解析アラート", "Alerts";
     log_in => "ログイン", "Log in";
     log_out => "ログアウト", "Log out";
     username => "ユーザー名", "User name";
@@ -463,6 +464,25 @@ labels! {
     upload_title => "結果ファイルのアップロード", "Upload a result file";
     upload_file => "結果ファイル（VCF・MAF・CNV・融合遺伝子など、複数可）", "Result files (VCF, MAF, CNV, fusions; several at once)";
     upload => "アップロード", "Upload";
+
+    alerts_title => "再解析アラート", "Re-interpretation alerts";
+    alerts_intro => "新しい知識ベースや結果で調査結果が再発行され、前の版になかった治療選択肢（エビデンスレベル A〜C）が現れたか、レベルが上がった症例です。", "Cases whose findings were re-issued (a new knowledge release or new results) with a treatment option at level A to C that the previous version did not list, or listed at a weaker level.";
+    alerts_none => "該当するアラートはありません。", "No alerts.";
+    alerts_showing_open => "未確認のアラートを表示中", "Showing alerts not yet acknowledged";
+    alerts_showing_all => "すべてのアラートを表示中", "Showing all alerts";
+    alerts_show_all => "確認済みも表示", "Show acknowledged too";
+    alerts_show_open => "未確認のみ表示", "Show only open alerts";
+    alert_raised_at => "発生日時", "Raised";
+    alert_release => "知識ベース", "Knowledge release";
+    alert_options => "新たな・レベルが上がった治療選択肢", "New or stronger treatment options";
+    alert_previously => "前の版:", "previously:";
+    alert_not_listed => "記載なし", "not listed";
+    alert_acknowledged => "確認済み", "Acknowledged";
+    alert_acknowledge => "確認した", "Acknowledge";
+    alert_open => "未確認", "Open";
+    alert_by_you => "あなた", "you";
+    case_has_alerts => "この症例には未確認の再解析アラートがあります（新たな治療選択肢）", "This case has unacknowledged re-interpretation alerts (a new treatment option)";
+    see_alerts => "アラートを見る", "See the alerts";
 
     findings => "調査結果（レポート）", "Findings report";
     findings_version => "報告書の版", "Report version";

@@ -140,6 +140,11 @@ impl Nav {
         self.actor.role.is_panel()
     }
 
+    /// Whether the user reads re-interpretation alerts (clinicians, panels, the data center).
+    pub(crate) fn alerts(&self) -> bool {
+        ganome_service::access::alert_scope(&self.actor).is_some()
+    }
+
     /// Whether the user reads the national indicators.
     pub(crate) fn indicators(&self) -> bool {
         ganome_service::access::may_read_indicators(&self.actor)

@@ -2,6 +2,7 @@
 //! OpenAPI snapshot) and of the web pages: over plain HTTP (`web`) and in a real headless
 //! chromium (`browser`).
 
+mod api_alerts;
 mod api_clinical;
 mod api_indicators;
 mod api_story;

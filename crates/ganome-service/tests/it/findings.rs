@@ -29,7 +29,7 @@ const COAD_FUSIONS: &[u8] =
     include_bytes!("../../../../testdata/variants/T001-COAD.grch38.fusions.tsv");
 
 /// The shipped release, built once for all backends.
-fn shipped_release() -> &'static KnowledgeRelease {
+pub(crate) fn shipped_release() -> &'static KnowledgeRelease {
     static R: OnceLock<KnowledgeRelease> = OnceLock::new();
     R.get_or_init(|| {
         KnowledgeRelease::default_from_shipped_data()
@@ -59,7 +59,7 @@ async fn findings_story_on_every_backend() {
     }
 }
 
-async fn shipped_case(
+pub(crate) async fn shipped_case(
     g: &Ganome,
     clinician: &Actor,
     lab: &str,

@@ -1,6 +1,7 @@
 //! Service story tests, run on SQLite always and on PostgreSQL when
 //! `GANOME_TEST_POSTGRES_URL` is set.
 
+mod alerts;
 mod clinical;
 mod findings;
 mod indicators;

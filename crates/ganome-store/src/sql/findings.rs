@@ -90,6 +90,9 @@ impl FindingsStore for SqlStore {
         .bind(new.report_json.clone())
         .execute(&mut *tx)
         .await?;
+        if let Some(alert) = &new.alert {
+            super::alerts::write_alert(&mut tx, alert, version).await?;
+        }
         if let Some(from) = new.move_from {
             let note = format!("findings v{version} {} ({})", f.report_id, f.reason);
             move_case(

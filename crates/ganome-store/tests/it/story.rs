@@ -1,10 +1,11 @@
 use ganome_core::{
-    CaseState, ConsentItems, ConsentMethod, FacilityKind, GermlineDisclosure, Role, Sex,
-    SpecimenType, TestProduct, Timestamp,
+    CaseState, ConsentItems, ConsentMethod, FacilityKind, GermlineDisclosure, JpEvidenceLevel,
+    Role, Sex, SpecimenType, TestProduct, Timestamp,
 };
 use ganome_store::{
-    AuditEntry, Case, CaseFilter, CaseScope, Consent, NewCase, NewConsent, NewFacility, NewPatient,
-    NewUser, Patient, Store, testing,
+    AlertFilter, AlertOption, AlertScope, AlertStore, AuditEntry, Case, CaseFilter, CaseScope,
+    Consent, FindingsStore, FindingsVersion, NewCase, NewConsent, NewFacility, NewFindings,
+    NewPatient, NewUser, Patient, ReinterpretationAlert, Store, testing,
 };
 use sqlx::Executor;
 
@@ -326,6 +327,101 @@ async fn story(t: &testing::TestStore) {
     let mut f = CaseFilter::scoped(CaseScope::All);
     f.registered_from = Some(ts("2019-08-01"));
     assert_eq!(s.list_cases(&f).await.unwrap()[0].id, "case2");
+
+    // Re-interpretation alerts are written with their findings version, in its transaction.
+    let version = |id: &str| NewFindings {
+        findings: FindingsVersion {
+            id: id.into(),
+            case_id: "case2".into(),
+            version: 0,
+            report_id: format!("GR-{id}"),
+            schema_version: "1.0.0".into(),
+            knowledge_release: format!("release of {id}"),
+            knowledge_hash: "h".into(),
+            transcript_db: "t".into(),
+            engine: "e".into(),
+            reason: "knowledge release".into(),
+            alterations: 1,
+            vus: 0,
+            options: 1,
+            top_level: Some("A".into()),
+            trials: 0,
+            germline_flag: false,
+            issued_by: "u1".into(),
+            issued_at: ts("2019-09-01"),
+        },
+        report_json: "{}".into(),
+        move_from: None,
+        alert: None,
+    };
+    s.insert_findings(&version("f1")).await.unwrap();
+    let alert = |previous: &str| ReinterpretationAlert {
+        id: format!("alert-after-{previous}"),
+        case_id: "case2".into(),
+        case_number: String::new(),
+        findings_id: "f2".into(),
+        findings_version: 0,
+        previous_findings_id: previous.into(),
+        previous_version: 0,
+        knowledge_release: "release of f2".into(),
+        previous_knowledge_release: "release of f1".into(),
+        reason: "knowledge release".into(),
+        options: vec![AlertOption {
+            alteration: "EGFR L858R".into(),
+            drug: "osimertinib".into(),
+            level: JpEvidenceLevel::A,
+            previous_level: Some(JpEvidenceLevel::B),
+        }],
+        raised_at: ts("2019-09-02"),
+        acknowledged_by: None,
+        acknowledged_at: None,
+    };
+    // Compared against a version that is not the latest: refused, and nothing is stored.
+    let stale = NewFindings {
+        alert: Some(alert("f0")),
+        ..version("f2")
+    };
+    assert!(matches!(
+        s.insert_findings(&stale).await,
+        Err(ganome_store::StoreError::Conflict(_))
+    ));
+    assert_eq!(s.list_findings("case2").await.unwrap().len(), 1);
+    let all = AlertFilter::scoped(AlertScope::All);
+    assert!(s.list_alerts(&all).await.unwrap().is_empty());
+    let fresh = NewFindings {
+        alert: Some(alert("f1")),
+        ..version("f2")
+    };
+    assert_eq!(s.insert_findings(&fresh).await.unwrap().version, 2);
+    let stored = s.get_alert("alert-after-f1").await.unwrap().unwrap();
+    assert_eq!((stored.findings_version, stored.previous_version), (2, 1));
+    assert_eq!(stored.case_number, "GNM-2019-000002");
+    assert_eq!(stored.options, alert("f1").options);
+    // Scopes: the ordering hospital and the case's panel, not another panel.
+    let count = |scope: AlertScope, open: bool| {
+        let mut f = AlertFilter::scoped(scope);
+        f.unacknowledged_only = open;
+        async move { s.list_alerts(&f).await.unwrap().len() }
+    };
+    assert_eq!(count(AlertScope::OrderedBy("K001".into()), true).await, 1);
+    assert_eq!(count(AlertScope::PanelOf("H01".into()), true).await, 1);
+    assert_eq!(count(AlertScope::PanelOf("H02".into()), true).await, 0);
+    // Acknowledged once, by whom and when.
+    let acked = s
+        .acknowledge_alert("alert-after-f1", "u1", ts("2019-09-03"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (acked.acknowledged_by.as_deref(), acked.acknowledged_at),
+        (Some("u1"), Some(ts("2019-09-03")))
+    );
+    assert!(
+        s.acknowledge_alert("alert-after-f1", "u1", ts("2019-09-04"))
+            .await
+            .is_err()
+    );
+    assert_eq!(count(AlertScope::All, true).await, 0);
+    assert_eq!(count(AlertScope::All, false).await, 1);
 
     // Audit chain: appends verify; an altered row is named.
     for i in 0..5 {
