@@ -15,6 +15,12 @@ text_enum! {
         Lab = ("lab", "検査会社"),
         /// がんゲノム情報管理センター (national data center, C-CAT's role).
         DataCenter = ("data_center", "がんゲノム情報管理センター"),
+        /// 研究機関（学術） (academic research organisation: a university or public institute
+        /// whose researchers apply for secondary use; consent item 学術研究への二次利用 applies).
+        ResearchAcademia = ("research_academia", "研究機関（学術）"),
+        /// 研究機関（企業） (industry research organisation: a company whose researchers apply
+        /// for secondary use; consent item 企業による二次利用 applies).
+        ResearchIndustry = ("research_industry", "研究機関（企業）"),
     }
 }
 

@@ -14,6 +14,7 @@ mod consent;
 mod facility;
 mod panel;
 mod patient;
+mod research;
 mod role;
 mod text_enum;
 mod timestamp;
@@ -26,6 +27,7 @@ pub use panel::{
     AccessRoute, JpEvidenceLevel, MeetingMode, PanelRole, RecistResponse, VitalStatus,
 };
 pub use patient::Sex;
+pub use research::{ApplicationState, ResearchSector};
 pub use role::Role;
 pub use text_enum::UnknownVariant;
 pub use timestamp::{Timestamp, parse_date};

@@ -27,9 +27,18 @@
 //! are patient-level data, narrower than findings: read by the clinicians of the ordering
 //! hospital, the members and chair of the case's expert panel and the data center's
 //! administrators; acknowledged by those clinicians and panel members only.
+//!
+//! Secondary use (利活用; `docs/research.md`): researchers at a research organisation
+//! (academia or industry) submit applications and see only their own; the review board's
+//! reviewers at the data center see and decide all of them. Releases are built for approved
+//! applications by those reviewers or the data center's administrators; only the applicant
+//! queries a release (small counts suppressed) or downloads its files. Nobody else — the
+//! clinical roles included — reaches any of it.
 
 use ganome_core::{CaseState, Role};
-use ganome_store::{AlertScope, Case, CaseScope, Facility, PanelMeeting, Patient};
+use ganome_store::{
+    AlertScope, Case, CaseScope, Facility, PanelMeeting, Patient, ResearchApplication,
+};
 
 use crate::Actor;
 
@@ -236,6 +245,39 @@ pub fn may_read_clinical(actor: &Actor, case: &Case) -> bool {
 /// clinician of the ordering hospital).
 pub fn may_record_follow_up(actor: &Actor, case: &Case) -> bool {
     actor.role == Role::Clinician && actor.facility_id == case.ordering_facility_id
+}
+
+/// Whether the actor may submit a secondary-use application: a researcher at a research
+/// organisation, whose kind gives the sector.
+pub fn may_apply_for_research(actor: &Actor) -> bool {
+    actor.role == Role::Researcher
+        && ganome_core::ResearchSector::of_facility(actor.facility_kind).is_some()
+}
+
+/// Whether the actor sits on the data-use review board (利活用審査会): a reviewer at the
+/// data center. Reviewers read and decide every application.
+pub fn may_review_research(actor: &Actor) -> bool {
+    actor.role == Role::Reviewer && actor.facility_kind == ganome_core::FacilityKind::DataCenter
+}
+
+/// Whether the actor may read this application: its applicant, or the review board.
+pub fn may_read_application(actor: &Actor, application: &ResearchApplication) -> bool {
+    may_review_research(actor)
+        || (actor.role == Role::Researcher && actor.user_id == application.applicant_id)
+}
+
+/// Whether the actor may build a release for an approved application: the review board, or
+/// the data center's administrators.
+pub fn may_build_release(actor: &Actor) -> bool {
+    may_review_research(actor) || actor.is_data_center_admin()
+}
+
+/// Whether the actor may query and download this application's releases: its applicant
+/// only, and only once it is approved.
+pub fn may_use_release(actor: &Actor, application: &ResearchApplication) -> bool {
+    actor.role == Role::Researcher
+        && actor.user_id == application.applicant_id
+        && application.state == ganome_core::ApplicationState::Approved
 }
 
 #[cfg(test)]
@@ -483,5 +525,77 @@ mod tests {
             &member("K002", FacilityKind::CooperativeHospital),
             &certified
         ));
+    }
+
+    #[test]
+    fn research_matrix() {
+        use FacilityKind::*;
+        let application = |state| ResearchApplication {
+            id: "a".into(),
+            applicant_id: "u".into(),
+            facility_id: "R01".into(),
+            sector: ganome_core::ResearchSector::Academia,
+            title: "t".into(),
+            purpose: "p".into(),
+            scope: Default::default(),
+            duo_codes: vec![],
+            state,
+            submitted_at: Timestamp::parse("2026-01-01").unwrap(),
+            decided_by: None,
+            decided_at: None,
+            decision_comment: None,
+            conditions: None,
+            embargo_days: None,
+            embargo_reason: None,
+        };
+        let approved = application(ganome_core::ApplicationState::Approved);
+        let submitted = application(ganome_core::ApplicationState::Submitted);
+        let places = [
+            ("K001", CooperativeHospital),
+            ("L01", Lab),
+            ("D01", DataCenter),
+            ("R01", ResearchAcademia),
+            ("R02", ResearchIndustry),
+        ];
+        let mut seen = Vec::new();
+        for role in Role::ALL {
+            for (f, kind) in places {
+                let a = actor(*role, f, kind);
+                let mut can = Vec::new();
+                if may_apply_for_research(&a) {
+                    can.push("apply");
+                }
+                if may_review_research(&a) {
+                    can.push("review");
+                }
+                if may_read_application(&a, &submitted) {
+                    can.push("read");
+                }
+                if may_build_release(&a) {
+                    can.push("build");
+                }
+                if may_use_release(&a, &approved) {
+                    can.push("use");
+                }
+                assert!(!may_use_release(&a, &submitted), "not before approval");
+                if !can.is_empty() {
+                    seen.push(format!("{}@{f}: {}", role.as_str(), can.join(" ")));
+                }
+            }
+        }
+        // The test actor's user id is the applicant's, so researchers anywhere "read"; the
+        // service checks the user id, and only research organisations may apply.
+        assert_eq!(
+            seen,
+            [
+                "reviewer@D01: review read build",
+                "researcher@K001: read use",
+                "researcher@L01: read use",
+                "researcher@D01: read use",
+                "researcher@R01: apply read use",
+                "researcher@R02: apply read use",
+                "administrator@D01: build",
+            ]
+        );
     }
 }

@@ -12,12 +12,16 @@ use crate::{Actor, AnnotationEngine, ServiceError};
 pub struct GanomeConfig {
     /// Largest result file accepted, in bytes.
     pub max_upload_bytes: usize,
+    /// Days after registration before a case may enter a research release, unless the
+    /// review board sets another embargo on an application (`docs/research.md`).
+    pub research_embargo_days: i64,
 }
 
 impl Default for GanomeConfig {
     fn default() -> Self {
         GanomeConfig {
             max_upload_bytes: 256 * 1024 * 1024,
+            research_embargo_days: crate::research::DEFAULT_EMBARGO_DAYS,
         }
     }
 }

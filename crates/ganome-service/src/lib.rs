@@ -29,6 +29,7 @@ pub mod indicators;
 pub mod network;
 pub mod panel;
 mod patients;
+pub mod research;
 pub mod scenario;
 mod users;
 
@@ -47,4 +48,8 @@ pub use followup::{
 pub use ganome::{Ganome, GanomeConfig};
 pub use panel::{ClinicalListQuery, CreateMeeting, MeetingDetail, NewRecommendation, RecordReview};
 pub use patients::{RecordConsent, RegisterPatient};
+pub use research::{
+    ApplicationDetail, CountBy, DecideApplication, Decision, DownloadQuery, ReleaseCounts,
+    ReleaseFormat, ReleaseQuery, SubmitApplication,
+};
 pub use users::CreateUser;

@@ -210,6 +210,7 @@ impl Ganome {
                 FacilityKind::CooperativeHospital => counts.cooperative += 1,
                 FacilityKind::Lab => counts.labs += 1,
                 FacilityKind::DataCenter => counts.data_centers += 1,
+                FacilityKind::ResearchAcademia | FacilityKind::ResearchIndustry => {}
             }
         }
         for f in &network {

@@ -20,6 +20,7 @@ mod error;
 mod findings;
 mod indicators;
 mod model;
+mod research;
 mod sql;
 mod store;
 pub mod testing;
@@ -39,6 +40,10 @@ pub use indicators::{
 pub use model::{
     Case, CaseEvent, CaseFilter, CaseScope, Consent, Designation, Facility, FacilityLink, NewCase,
     NewConsent, NewFacility, NewPatient, NewResultFile, NewUser, Patient, ResultFile, User,
+};
+pub use research::{
+    ApplicationDecision, ApplicationEvent, ReleaseMember, ResearchApplication, ResearchRelease,
+    ResearchScope, ResearchStore,
 };
 pub use sql::{Backend, SqlStore};
 pub use store::Store;
