@@ -352,6 +352,8 @@ bilingual!(FacilityKind {
     CooperativeHospital => "Cooperative hospital",
     Lab => "Sequencing lab",
     DataCenter => "Data center",
+    ResearchAcademia => "Research organisation (academia)",
+    ResearchIndustry => "Research organisation (industry)",
 });
 bilingual!(ConsentMethod {
     Paper => "Paper",
