@@ -10,6 +10,7 @@ mod followup;
 mod indicators;
 mod panel;
 mod patients;
+mod research;
 mod session;
 mod users;
 
@@ -41,6 +42,7 @@ use crate::AppState;
         followup::fhir_recommendations, followup::list_treatments, followup::response,
         followup::adverse_event,
         indicators::json, indicators::csv,
+        research::duo_terms, research::list, research::submit, research::get_one, research::decide, research::build, research::counts, research::download,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes),
@@ -144,6 +146,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/api/v1/indicators", get(indicators::json))
         .route("/api/v1/indicators.csv", get(indicators::csv))
+        .merge(research::routes())
 }
 
 /// The `Idempotency-Key` header, if sent.
