@@ -21,6 +21,7 @@ mod indicators;
 mod page;
 mod panel;
 mod patients;
+mod research;
 mod session;
 
 use axum::Router;
@@ -69,4 +70,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/indicators", get(indicators::page))
         .route("/alerts", get(alerts::list))
         .route("/alerts/{id}/acknowledge", post(alerts::acknowledge))
+        .route("/research", get(research::list))
+        .route("/research/applications", post(research::submit))
+        .route("/research/applications/{id}", get(research::show))
+        .route(
+            "/research/applications/{id}/decision",
+            post(research::decide),
+        )
+        .route("/research/releases/{id}", get(research::release))
 }

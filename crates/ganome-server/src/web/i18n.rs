@@ -4,9 +4,9 @@
 //! the default; `?lang=en` switches a page (and the links and forms on it) to English.
 
 use ganome_core::{
-    AccessRoute, CaseState, ConsentMethod, FacilityKind, GermlineDisclosure, JpEvidenceLevel,
-    MeetingMode, PanelRole, RecistResponse, Role, Sex, SpecimenType, TestProduct, Timestamp,
-    VitalStatus,
+    AccessRoute, ApplicationState, CaseState, ConsentMethod, FacilityKind, GermlineDisclosure,
+    JpEvidenceLevel, MeetingMode, PanelRole, RecistResponse, ResearchSector, Role, Sex,
+    SpecimenType, TestProduct, Timestamp, VitalStatus,
 };
 use serde::Deserialize;
 use time::{Date, UtcOffset};
@@ -355,6 +355,15 @@ bilingual!(FacilityKind {
     ResearchAcademia => "Research organisation (academia)",
     ResearchIndustry => "Research organisation (industry)",
 });
+bilingual!(ResearchSector {
+    Academia => "Academia",
+    Industry => "Industry",
+});
+bilingual!(ApplicationState {
+    Submitted => "Under review",
+    Approved => "Approved",
+    Rejected => "Rejected",
+});
 bilingual!(ConsentMethod {
     Paper => "Paper",
     Electronic => "Electronic",
@@ -483,6 +492,46 @@ labels! {
     alert_acknowledge => "確認した", "Acknowledge";
     alert_open => "未確認", "Open";
     alert_by_you => "あなた", "you";
+    nav_research => "利活用", "Secondary use";
+    research_title => "利活用申請", "Secondary-use applications";
+    research_intro => "研究者は匿名化されたデータの利用を申請し、利活用審査会が審査します。公開されるデータは、同意（撤回を含む）と登録後の公開猶予期間で絞り込まれ、集計は10未満を「<10」と表示します。", "Researchers apply for de-identified data; the review board decides. Releases are filtered by consent (and its withdrawal) and an embargo after registration, and counts under 10 read \"<10\".";
+    research_none => "申請はありません。", "No applications.";
+    research_application_title => "課題名", "Title";
+    research_sector => "区分", "Sector";
+    research_state => "審査状況", "Status";
+    research_submitted_at => "申請日時", "Submitted";
+    research_new_application => "新規申請", "New application";
+    research_purpose => "研究目的", "Purpose";
+    research_oncotree_codes => "がん種（OncoTree コード）", "Tumour types (OncoTree codes)";
+    research_genes => "遺伝子", "Genes";
+    research_registered_from => "登録期間（開始）", "Registered from";
+    research_registered_until => "登録期間（終了）", "Registered until";
+    research_duo => "データ利用条件（GA4GH DUO）", "Data-use terms (GA4GH DUO)";
+    research_duo_hint => "* は利用目的の区分です。少なくとも一つ選んでください。", "* marks a data-use permission; choose at least one.";
+    research_submit => "申請する", "Submit";
+    research_comment => "審査コメント", "Board's comment";
+    research_conditions => "承認条件", "Conditions";
+    research_embargo => "公開猶予期間", "Embargo";
+    research_embargo_reason => "既定値と異なる理由", "Reason for a non-default embargo";
+    research_days => "日", "days";
+    research_history => "経過", "History";
+    research_releases => "提供データ", "Releases";
+    research_built_at => "作成日時", "Built";
+    research_cases => "症例数", "Cases";
+    research_excluded => "除外（理由別）", "Left out (by reason)";
+    research_decide => "審査結果を登録", "Record the decision";
+    research_approve => "承認", "Approve";
+    research_reject => "不承認", "Reject";
+    research_counts_title => "集計", "Counts";
+    research_counts_intro => "症例数を集計します。1〜9 は「<10」と表示し、一つだけ秘匿されたときは次に小さい値も秘匿します。同意が撤回された患者は除かれます。", "Case counts. Counts from 1 to 9 read \"<10\"; when only one is withheld, the next smallest is withheld too. Patients who withdrew consent are left out.";
+    research_count_by => "集計単位", "Count by";
+    research_by_gene => "遺伝子", "Gene";
+    research_by_alteration => "バリアント", "Alteration";
+    research_by_oncotree => "がん種", "Tumour type";
+    research_count => "集計する", "Count";
+    research_key => "項目", "Key";
+    research_total => "合計", "Total";
+    research_download => "ダウンロード", "Download";
     case_has_alerts => "この症例には未確認の再解析アラートがあります（新たな治療選択肢）", "This case has unacknowledged re-interpretation alerts (a new treatment option)";
     see_alerts => "アラートを見る", "See the alerts";
 

@@ -145,6 +145,11 @@ impl Nav {
         ganome_service::access::alert_scope(&self.actor).is_some()
     }
 
+    /// Whether the user uses the secondary-use pages (researchers, reviewers).
+    pub(crate) fn research(&self) -> bool {
+        super::research::uses_research(self.actor.role)
+    }
+
     /// Whether the user reads the national indicators.
     pub(crate) fn indicators(&self) -> bool {
         ganome_service::access::may_read_indicators(&self.actor)

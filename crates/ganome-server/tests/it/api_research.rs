@@ -8,6 +8,7 @@
 use ganome_core::{FacilityKind, Role};
 use ganome_store::{NewFacility, testing};
 use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 
 use crate::api_story::{Server, add_user, start_with_findings, token};
@@ -267,4 +268,120 @@ async fn story(s: Server) {
         "{csv}"
     );
     assert!(!csv.contains("RS-1") && !csv.contains(&pid) && !csv.contains(&coop));
+
+    web(&s).await;
+}
+
+/// A browser-like client of the web pages, signed in as `name`.
+async fn web_login(s: &Server, name: &str) -> reqwest::Client {
+    let mut same_origin = HeaderMap::new();
+    same_origin.insert("origin", HeaderValue::from_str(&s.base).unwrap());
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(same_origin)
+        .build()
+        .unwrap();
+    let r = c
+        .post(format!("{}/login", s.base))
+        .form(&[("username", name), ("password", "a long test password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    c
+}
+
+async fn page(c: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let r = c.get(url).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+fn csrf_of(page: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let at = page.find(marker).expect("a form with a token") + marker.len();
+    page[at..at + 64].to_owned()
+}
+
+/// The pages: the researcher applies with the form, the reviewer approves with a zero
+/// embargo and its reason, the researcher reads the counts; a clinician gets 403.
+async fn web(s: &Server) {
+    let url = |p: &str| format!("{}{p}", s.base);
+    let researcher = web_login(s, "univ").await;
+    let (st, list) = page(&researcher, url("/research")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(list.contains("id=\"nav-research\"") && list.contains("肺腺癌 EGFR"));
+    let csrf = csrf_of(&list);
+    // Without the token nothing is stored.
+    let r = researcher
+        .post(url("/research/applications"))
+        .form(&[
+            ("title", "no token"),
+            ("purpose", "p"),
+            ("duo", "DUO:0000042"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = researcher
+        .post(url("/research/applications"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Web application"),
+            ("purpose", "KRAS/EGFR"),
+            ("oncotree_codes", "LUAD, COAD"),
+            ("duo", "DUO:0000006"),
+            ("duo", "DUO:0000021"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let app_page = r.headers()["location"].to_str().unwrap().to_owned();
+    let (st, detail) = page(&researcher, url(&app_page)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(detail.contains("LUAD, COAD") && detail.contains("倫理審査承認必須"));
+    assert!(!detail.contains("id=\"form-decision\""));
+
+    let reviewer = web_login(s, "reviewer").await;
+    let (st, detail) = page(&reviewer, url(&app_page)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(detail.contains("id=\"form-decision\""));
+    let csrf = csrf_of(&detail);
+    let r = reviewer
+        .post(url(&format!("{app_page}/decision")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("decision", "approve"),
+            ("comment", "承認"),
+            ("embargo_days", "0"),
+            ("embargo_reason", "デモ：登録直後の症例を含めるため"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, detail) = page(&researcher, url(&format!("{app_page}?lang=en"))).await;
+    assert!(detail.contains("Approved"), "{detail}");
+    assert!(detail.contains("0 days — デモ：登録直後の症例を含めるため"));
+    let marker = "href=\"/research/releases/";
+    let at = detail.find(marker).expect("a release link") + marker.len();
+    let release = &detail[at..at + 32];
+    let (st, counts) = page(
+        &researcher,
+        url(&format!("/research/releases/{release}?by=oncotree_code")),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        counts.contains("data-key=\"LUAD\"") && counts.contains("&#60;10"),
+        "{counts}"
+    );
+
+    let clinician = web_login(s, "dr.coop").await;
+    let (st, _) = page(&clinician, url("/research")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _) = page(&clinician, url(&format!("/research/releases/{release}"))).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
 }
