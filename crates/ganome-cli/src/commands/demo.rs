@@ -56,6 +56,9 @@ pub fn random_password() -> String {
         .collect()
 }
 
+/// The demo's research organisation (academia), where the demo researcher works.
+const DEMO_UNIVERSITY: &str = "RA001";
+
 /// Who the demo users are: one per role, placed so that the whole loop can be walked: a
 /// clinician at a cooperative hospital, the panel of the hub or core hospital it is linked
 /// to, a lab, data-center staff, and a clinician elsewhere to show what is out of scope.
@@ -84,7 +87,18 @@ async fn demo_roster(ganome: &Ganome) -> anyhow::Result<Vec<(String, Role, Strin
         .context("no second hub hospital")?;
     let data_center = first(DataCenter).context("the network has no data center")?;
     let lab = first(Lab).context("the network has no lab")?;
-    let core = first(CoreHospital).context("the network has no core hospital")?;
+    // Researchers belong to a research organisation; the demo adds one university.
+    ganome
+        .store()
+        .upsert_facility(&ganome_store::NewFacility {
+            id: DEMO_UNIVERSITY.into(),
+            kind: ResearchAcademia,
+            name_ja: "デモ大学 医学系研究科".into(),
+            name_en: Some("Demo University Graduate School of Medicine".into()),
+            prefecture_code: "13".into(),
+            may_host_panel: false,
+        })
+        .await?;
     Ok(vec![
         ("clinician".into(), Role::Clinician, coop.id.clone()),
         ("panel.member".into(), Role::PanelMember, panel.clone()),
@@ -92,7 +106,11 @@ async fn demo_roster(ganome: &Ganome) -> anyhow::Result<Vec<(String, Role, Strin
         ("lab".into(), Role::Lab, lab),
         ("curator".into(), Role::Curator, data_center.clone()),
         ("reviewer".into(), Role::Reviewer, data_center.clone()),
-        ("researcher".into(), Role::Researcher, core),
+        (
+            "researcher".into(),
+            Role::Researcher,
+            DEMO_UNIVERSITY.to_owned(),
+        ),
         ("admin".into(), Role::Administrator, data_center.clone()),
         ("auditor".into(), Role::Auditor, data_center),
         ("clinician.elsewhere".into(), Role::Clinician, elsewhere),
@@ -206,6 +224,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             );
         }
     }
+    if args.scenario.is_none() {
+        println!("{}", demo_research(&ganome).await?);
+    }
     println!(
         "API token for scripts: ganome token create --data-dir {} --user admin",
         args.store.data_dir.display()
@@ -214,4 +235,67 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     serve(ganome, std::net::IpAddr::from([127, 0, 0, 1]), args.port).await
+}
+
+/// One approved secondary-use application over the living network's lung adenocarcinoma
+/// cases, unless the demo researcher has one already. The living network's cases were
+/// registered days ago, inside the default 180-day embargo, so the board sets a zero embargo
+/// and says why (shown on the application page); consent still filters the release.
+async fn demo_research(ganome: &Ganome) -> anyhow::Result<String> {
+    let (Ok(researcher), Ok(reviewer)) = (
+        ganome.operator_acting_as("researcher").await,
+        ganome.operator_acting_as("reviewer").await,
+    ) else {
+        return Ok("Secondary use: no demo researcher or reviewer.".into());
+    };
+    if !ganome_service::access::may_apply_for_research(&researcher) {
+        return Ok(format!(
+            "Secondary use: the demo researcher works at {}, not a research organisation (a data folder from before secondary use); use a fresh --data-dir for the research demo.",
+            researcher.facility_id
+        ));
+    }
+    let err = |e: ServiceError| anyhow::anyhow!("{e}");
+    if !ganome
+        .list_research_applications(&researcher)
+        .await
+        .map_err(err)?
+        .is_empty()
+    {
+        return Ok("Secondary use: the demo application exists (Secondary use page for researcher and reviewer).".into());
+    }
+    let application = ganome
+        .submit_research_application(
+            &researcher,
+            ganome_service::SubmitApplication {
+                title: "肺腺癌におけるドライバー遺伝子異常と治療到達性（デモ）".into(),
+                purpose: "がん遺伝子パネル検査を受けた肺腺癌症例で、報告された遺伝子異常と推奨治療への到達を記述する。".into(),
+                scope: ganome_store::ResearchScope {
+                    oncotree_codes: vec!["LUAD".into()],
+                    ..Default::default()
+                },
+                duo_codes: vec!["DUO:0000006".into(), "DUO:0000021".into(), "DUO:0000019".into()],
+            },
+        )
+        .await
+        .map_err(err)?;
+    let detail = ganome
+        .decide_research_application(
+            &reviewer,
+            &application.id,
+            ganome_service::DecideApplication {
+                decision: ganome_service::Decision::Approve,
+                comment: "承認（デモ）".into(),
+                conditions: Some("成果の公表前に利活用審査会へ報告すること。".into()),
+                embargo_days: Some(0),
+                embargo_reason: Some(
+                    "デモ：生きたネットワークの症例は数日前の登録のため、既定の180日では1例も提供できない。実運用では既定値を用いる。 (Demo: the living network's cases were registered days ago; the default 180 days would release none.)".into(),
+                ),
+            },
+        )
+        .await
+        .map_err(err)?;
+    let cases = detail.releases.first().map_or(0, |r| r.cases);
+    Ok(format!(
+        "Secondary use: one approved application over the LUAD cases, zero embargo (reason on its page); its release holds {cases} cases whose consent allows academic use (Secondary use page for researcher and reviewer)."
+    ))
 }
