@@ -336,7 +336,7 @@ impl Ganome {
     ) -> Result<ApplicationDetail, ServiceError> {
         let result = async {
             let application = self.load_application(actor, id).await?;
-            self.application_detail(application).await
+            self.application_detail(actor, application).await
         }
         .await;
         self.audit_result(
@@ -435,7 +435,7 @@ impl Ganome {
         if decided.state == ApplicationState::Approved {
             self.build_research_release(actor, id).await?;
         }
-        self.application_detail(decided).await
+        self.application_detail(actor, decided).await
     }
 
     /// Builds a new release for an approved application (the board or the data center's
@@ -581,15 +581,24 @@ impl Ganome {
         Ok(application)
     }
 
+    /// An application's history and releases. The exclusion counts of a release are small
+    /// counts about patients who are not in it (e.g. one withdrawal), so only the board
+    /// sees them; the applicant gets the releases without them.
     async fn application_detail(
         &self,
+        actor: &Actor,
         application: ResearchApplication,
     ) -> Result<ApplicationDetail, ServiceError> {
         let events = self
             .store
             .research_application_events(&application.id)
             .await?;
-        let releases = self.store.list_research_releases(&application.id).await?;
+        let mut releases = self.store.list_research_releases(&application.id).await?;
+        if !access::may_review_research(actor) {
+            for r in &mut releases {
+                r.excluded.clear();
+            }
+        }
         Ok(ApplicationDetail {
             application,
             events,

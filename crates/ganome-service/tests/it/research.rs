@@ -380,6 +380,14 @@ async fn story(g: &Ganome) {
         .unwrap();
     assert!(!industry_members.iter().any(|m| m.case_id == academia_case));
 
+    // The exclusion counts are the board's: the applicant sees the release without them.
+    let seen = g
+        .get_research_application(&academic, &academic_app.id)
+        .await
+        .unwrap();
+    assert_eq!(seen.releases[0].cases, 3);
+    assert!(seen.releases[0].excluded.is_empty());
+
     // The file is de-identified: no record numbers, patient, case or facility ids.
     let file = g
         .download_research_release(&academic, &first.id, ReleaseFormat::Ndjson)
@@ -512,6 +520,7 @@ async fn story(g: &Ganome) {
     assert_eq!(count("research.application.submit", "invalid"), 1);
     assert_eq!(count("research.application.list", "ok"), 2);
     assert_eq!(count("research.application.list", "denied"), 2);
+    assert_eq!(count("research.application.read", "ok"), 1);
     assert_eq!(count("research.application.read", "not_found"), 1);
     assert_eq!(count("research.application.decide", "ok"), 2);
     assert_eq!(count("research.application.decide", "denied"), 2);
