@@ -4,9 +4,9 @@
 //! the default; `?lang=en` switches a page (and the links and forms on it) to English.
 
 use ganome_core::{
-    AccessRoute, ApplicationState, CaseState, ConsentMethod, FacilityKind, GermlineDisclosure,
-    JpEvidenceLevel, MeetingMode, PanelRole, RecistResponse, ResearchSector, Role, Sex,
-    SpecimenType, TestProduct, Timestamp, VitalStatus,
+    AccessRoute, CaseState, ConsentMethod, FacilityKind, GermlineDisclosure, JpEvidenceLevel,
+    MeetingMode, PanelRole, RecistResponse, Role, Sex, SpecimenType, TestProduct, Timestamp,
+    VitalStatus,
 };
 use serde::Deserialize;
 use time::{Date, UtcOffset};
@@ -355,11 +355,11 @@ bilingual!(FacilityKind {
     ResearchAcademia => "Research organisation (academia)",
     ResearchIndustry => "Research organisation (industry)",
 });
-bilingual!(ResearchSector {
+bilingual!(ganome_core::ResearchSector {
     Academia => "Academia",
     Industry => "Industry",
 });
-bilingual!(ApplicationState {
+bilingual!(ganome_core::ApplicationState {
     Submitted => "Under review",
     Approved => "Approved",
     Rejected => "Rejected",
