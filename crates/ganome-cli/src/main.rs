@@ -37,6 +37,8 @@ enum Command {
     Kb(commands::kb::KbArgs),
     /// Publish a knowledge release: findings of every case are re-issued with it.
     Publish(commands::findings::PublishArgs),
+    /// Background jobs (re-interpretation after a release): status, or run them here.
+    Jobs(commands::findings::JobsArgs),
     /// National indicators computed from the records.
     Indicators(commands::indicators::IndicatorsArgs),
 }
@@ -68,6 +70,7 @@ fn main() -> anyhow::Result<()> {
         Command::Hgvs(args) => commands::hgvs::run(args),
         Command::Kb(args) => commands::kb::run(args),
         Command::Publish(args) => runtime()?.block_on(commands::findings::publish(args)),
+        Command::Jobs(args) => runtime()?.block_on(commands::findings::jobs(args)),
         Command::Indicators(args) => runtime()?.block_on(commands::indicators::run(args)),
     }
 }

@@ -271,10 +271,18 @@ impl Ganome {
         else {
             return Ok(None);
         };
+        Ok(Some(self.load_knowledge_release(&rec).await?))
+    }
+
+    /// A registered release, read from the file storage.
+    async fn load_knowledge_release(
+        &self,
+        rec: &KnowledgeReleaseRecord,
+    ) -> Result<KnowledgeRelease, ServiceError> {
         let bytes = self.blobs.get(&rec.storage_key).await?;
         let release = KnowledgeRelease::from_bytes(&bytes)
             .map_err(|e| ServiceError::Engine(format!("knowledge release {}: {e}", rec.name)))?;
-        Ok(Some(release.named(&rec.name)))
+        Ok(release.named(&rec.name))
     }
 
     /// Registers a named knowledge release as the current one (operator tools such as
@@ -306,13 +314,30 @@ impl Ganome {
         Ok(record)
     }
 
+    /// Publishes a named knowledge release and re-interprets every case in this process:
+    /// [`Ganome::queue_knowledge_release`], then [`Ganome::drain_jobs`] until the queue is
+    /// empty (other workers may share the work). Returns the record and the number of new
+    /// findings versions this process issued.
+    pub async fn publish_knowledge_release(
+        &self,
+        actor: &Actor,
+        release: KnowledgeRelease,
+    ) -> Result<(KnowledgeReleaseRecord, usize), ServiceError> {
+        let (record, _) = self.queue_knowledge_release(actor, release).await?;
+        let report = self
+            .drain_jobs(&crate::jobs::worker_name("publish"), &|_| {})
+            .await?;
+        Ok((record, report.issued))
+    }
+
     /// Publishes a named knowledge release (a data-center curator, reviewer or
     /// administrator): registers it as current (or makes it current again when it was
-    /// registered before with the same content), switches the engine to it, and issues a new
-    /// findings version for every case that has findings, raising re-interpretation alerts
-    /// where a treatment option appeared ([`crate::alerts`]). Returns the record and the number
-    /// of new versions.
-    pub async fn publish_knowledge_release(
+    /// registered before with the same content), switches this process's engine to it, and
+    /// queues the re-interpretation of every case that has findings ([`crate::jobs`]); each
+    /// job issues a new version where the report changed, raising re-interpretation alerts
+    /// where a treatment option appeared ([`crate::alerts`]). Returns the record and the
+    /// number of cases queued.
+    pub async fn queue_knowledge_release(
         &self,
         actor: &Actor,
         release: KnowledgeRelease,
@@ -352,30 +377,48 @@ impl Ganome {
                         .await?
                 }
             };
-            let label = release.label();
+            let reason = format!("knowledge release {}", release.label());
             self.set_annotation_engine(engine.with_release(release));
-            let mut issued = 0;
-            for case_id in self.store.cases_with_findings().await? {
-                let Some(case) = self.store.get_case(&case_id).await? else {
-                    continue;
-                };
-                let reason = format!("knowledge release {label}");
-                if self
-                    .issue_findings_for(&case, &reason, &actor.user_id)
-                    .await?
-                    .is_some()
-                {
-                    issued += 1;
-                }
-            }
-            Ok((record, issued))
+            let queued = self
+                .queue_reinterpretation(&reason, &actor.user_id)
+                .await?;
+            Ok((record, queued))
         }
         .await;
         let mut entry = actor.audit("knowledge.publish", "knowledge_release", name.as_deref());
         if let Ok((_, n)) = &result {
-            entry.detail = Some(format!("{n} findings versions issued"));
+            entry.detail = Some(format!("{n} cases queued for re-interpretation"));
         }
         self.audited(entry, result).await
+    }
+
+    /// Switches this process's engine to the store's current knowledge release when another
+    /// process published a different one (a server keeps annotating with what is current,
+    /// not with what was current when it started). Nothing happens without an engine or a
+    /// registered release. Returns whether the engine changed.
+    pub async fn follow_current_knowledge_release(&self) -> Result<bool, ServiceError> {
+        let Some(engine) = self.annotation_engine() else {
+            return Ok(false);
+        };
+        let Some(current) = self
+            .store
+            .list_knowledge_releases()
+            .await?
+            .into_iter()
+            .find(|r| r.is_current)
+        else {
+            return Ok(false);
+        };
+        let held = engine.release();
+        if held.content_hash == current.content_hash
+            && held.name.as_deref() == Some(current.name.as_str())
+        {
+            return Ok(false);
+        }
+        let release = self.load_knowledge_release(&current).await?;
+        tracing::info!(release = %release.label(), "following the current knowledge release");
+        self.set_annotation_engine(engine.with_release(release));
+        Ok(true)
     }
 
     /// Builds the findings for a case from its result files and stores them as a new version
@@ -388,6 +431,7 @@ impl Ganome {
         reason: &str,
         by_user: &str,
     ) -> Result<Option<FindingsVersion>, ServiceError> {
+        self.follow_current_knowledge_release().await?;
         let Some(engine) = self.annotation_engine() else {
             return Ok(None);
         };

@@ -26,6 +26,7 @@ mod followup;
 mod ganome;
 mod ids;
 pub mod indicators;
+pub mod jobs;
 pub mod network;
 pub mod panel;
 mod patients;

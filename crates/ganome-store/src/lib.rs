@@ -19,6 +19,7 @@ mod clinical;
 mod error;
 mod findings;
 mod indicators;
+mod jobs;
 mod model;
 mod research;
 mod sql;
@@ -37,6 +38,7 @@ pub use findings::{FindingsStore, FindingsVersion, KnowledgeReleaseRecord, NewFi
 pub use indicators::{
     CaseFacts, ConsentFacts, FactsFeed, IndicatorStore, IndicatorWindow, MeetingCount, RecordBatch,
 };
+pub use jobs::{Job, JobCounts, JobState, JobStore, MAX_JOB_ATTEMPTS};
 pub use model::{
     Case, CaseEvent, CaseFilter, CaseScope, Consent, Designation, Facility, FacilityLink, NewCase,
     NewConsent, NewFacility, NewPatient, NewResultFile, NewUser, Patient, ResultFile, User,

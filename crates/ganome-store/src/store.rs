@@ -6,15 +6,23 @@ use ganome_core::{CaseState, Timestamp};
 
 use crate::{
     AlertStore, AuditEntry, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport, ClinicalStore,
-    Consent, Facility, FindingsStore, IndicatorStore, NewCase, NewConsent, NewFacility, NewPatient,
-    NewResultFile, NewUser, Patient, ResearchStore, ResultFile, StoreError, User,
+    Consent, Facility, FindingsStore, IndicatorStore, JobStore, NewCase, NewConsent, NewFacility,
+    NewPatient, NewResultFile, NewUser, Patient, ResearchStore, ResultFile, StoreError, User,
 };
 
 /// Everything Ganome persists; the clinical workflow's records are in [`ClinicalStore`],
 /// re-interpretation alerts in [`AlertStore`].
 #[async_trait]
 pub trait Store:
-    AlertStore + ClinicalStore + FindingsStore + IndicatorStore + ResearchStore + Send + Sync + 'static
+    AlertStore
+    + ClinicalStore
+    + FindingsStore
+    + IndicatorStore
+    + JobStore
+    + ResearchStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Brings the schema up to date.
     async fn migrate(&self) -> Result<(), StoreError>;

@@ -68,6 +68,10 @@ pub struct PublishArgs {
     /// The data-center curator, reviewer or administrator publishing it (audited as them).
     #[arg(long)]
     pub user: String,
+    /// Only queue the re-interpretation of every case; the running servers' background
+    /// workers (or `ganome jobs run`) do it.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 /// Runs `ganome publish`.
@@ -101,10 +105,84 @@ pub async fn publish(args: PublishArgs) -> anyhow::Result<()> {
     ensure_engine(&ganome).await?;
     let actor = ganome.operator_acting_as(&args.user).await?;
     let label = release.label();
-    let (record, issued) = ganome.publish_knowledge_release(&actor, release).await?;
+    let (record, queued) = ganome.queue_knowledge_release(&actor, release).await?;
     println!(
-        "Published {label} as the current release ({}); {issued} findings versions issued.",
+        "Published {label} as the current release ({}); {queued} cases queued for re-interpretation.",
         record.summary
+    );
+    if args.no_wait {
+        println!(
+            "Running servers re-interpret them in the background; `ganome jobs` shows progress, `ganome jobs run` does it here."
+        );
+        return Ok(());
+    }
+    drain(&ganome).await
+}
+
+/// Arguments of `ganome jobs`.
+#[derive(Debug, clap::Args)]
+pub struct JobsArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// `status` (default) shows the re-interpretation queue and failed jobs; `run` drains it
+    /// in this process.
+    #[arg(default_value = "status", value_parser = ["status", "run"])]
+    pub action: String,
+}
+
+/// Runs `ganome jobs`.
+pub async fn jobs(args: JobsArgs) -> anyhow::Result<()> {
+    let ganome = args.store.open().await?;
+    if args.action == "run" {
+        ensure_engine(&ganome).await?;
+        return drain(&ganome).await;
+    }
+    let (counts, failed) = ganome.reinterpretation_jobs().await?;
+    println!(
+        "Re-interpretation jobs: {} queued, {} running, {} done, {} failed.",
+        counts.queued, counts.running, counts.done, counts.failed
+    );
+    for job in failed {
+        println!(
+            "  failed: case {} after {} attempts: {}",
+            job.subject,
+            job.attempts,
+            job.error.as_deref().unwrap_or("")
+        );
+    }
+    Ok(())
+}
+
+/// Drains the job queue here with a progress bar.
+async fn drain(ganome: &Ganome) -> anyhow::Result<()> {
+    let (counts, _) = ganome.reinterpretation_jobs().await?;
+    let bar = indicatif::ProgressBar::new(u64::try_from(counts.queued + counts.running)?);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {pos}/{len} cases, {per_sec}, ETA {eta}",
+        )?
+        .progress_chars("=> "),
+    );
+    bar.set_message("Re-interpreting");
+    let report = ganome
+        .drain_jobs(&ganome_service::jobs::worker_name("cli"), &|run| {
+            bar.inc(1);
+            if let Some(e) = &run.error {
+                bar.println(format!("case {}: {e}", run.job.subject));
+            }
+        })
+        .await?;
+    bar.finish_and_clear();
+    println!(
+        "{} cases re-interpreted here: {} new findings versions; {} attempts failed{}.",
+        report.done,
+        report.issued,
+        report.errors,
+        if report.errors > 0 {
+            " (see `ganome jobs`)"
+        } else {
+            ""
+        }
     );
     Ok(())
 }

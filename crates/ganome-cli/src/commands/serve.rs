@@ -45,6 +45,17 @@ pub async fn serve(ganome: Ganome, bind: std::net::IpAddr, port: u16) -> anyhow:
             Err(e) => tracing::warn!("indicator facts not read ahead: {e}"),
         }
     });
+    // Background work queued in the database (re-interpretation after a knowledge release)
+    // is drained by every server; several servers share it.
+    let worker = ganome.clone();
+    tokio::spawn(async move {
+        worker
+            .run_job_worker(
+                ganome_service::jobs::worker_name("serve"),
+                std::time::Duration::from_secs(5),
+            )
+            .await;
+    });
     axum::serve(listener, ganome_server::router(ganome))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -100,6 +100,51 @@ impl Lang {
         }
     }
 
+    /// A timeline note in the page language. Notes the system writes (result files, findings
+    /// versions, follow-up, explanation) are English in the records, like the service's
+    /// messages; their known shapes are translated here, and a note a person typed is shown
+    /// as it is.
+    pub(crate) fn event_note(&self, note: &str) -> String {
+        if self.en {
+            return note.to_owned();
+        }
+        let reason = |r: &str| -> String {
+            if let Some(names) = r.strip_prefix("result files ") {
+                format!("結果ファイル {names}")
+            } else if let Some(release) = r.strip_prefix("knowledge release ") {
+                format!("知識ベース {release} の公開")
+            } else if r == "issued by the data center" {
+                "データセンターが発行".to_owned()
+            } else {
+                r.to_owned()
+            }
+        };
+        if let Some(rest) = note.strip_prefix("findings v")
+            && let Some((version, rest)) = rest.split_once(' ')
+            && version.bytes().all(|b| b.is_ascii_digit())
+        {
+            // "findings v{N} {report id} ({reason})"
+            return match rest.split_once(" (") {
+                Some((id, r)) if r.ends_with(')') => {
+                    format!(
+                        "調査結果 第{version}版 {id}（{}）",
+                        reason(&r[..r.len() - 1])
+                    )
+                }
+                _ => format!("調査結果 第{version}版 {rest}"),
+            };
+        }
+        match note {
+            "first treatment recorded" => return "最初の治療を記録".to_owned(),
+            "first outcome recorded" => return "最初の転帰を記録".to_owned(),
+            _ => {}
+        }
+        if let Some(date) = note.strip_prefix("explained on ") {
+            return format!("{date} に説明");
+        }
+        reason(note)
+    }
+
     /// A message of the service in the page language. The service speaks English (its
     /// messages are part of the API); the common ones are translated here, the rest shown as
     /// they are.
@@ -716,5 +761,42 @@ mod tests {
         assert_eq!(en.message("must not be empty"), "must not be empty");
         assert_eq!(ja.q(), "");
         assert_eq!(en.q(), "?lang=en");
+    }
+}
+
+#[cfg(test)]
+mod event_note_tests {
+    use super::Lang;
+
+    #[test]
+    fn system_notes_are_translated_and_typed_notes_kept() {
+        let ja = Lang { en: false };
+        let en = Lang { en: true };
+        assert_eq!(
+            ja.event_note("findings v2 gnr-1a2b (knowledge release shipped (a6bf6d542a44))"),
+            "調査結果 第2版 gnr-1a2b（知識ベース shipped (a6bf6d542a44) の公開）"
+        );
+        assert_eq!(
+            ja.event_note("findings v1 gnr-9 (result files T001.vcf.gz, T001.cna.tsv)"),
+            "調査結果 第1版 gnr-9（結果ファイル T001.vcf.gz, T001.cna.tsv）"
+        );
+        assert_eq!(ja.event_note("result files a.vcf"), "結果ファイル a.vcf");
+        assert_eq!(
+            ja.event_note("first treatment recorded"),
+            "最初の治療を記録"
+        );
+        assert_eq!(
+            ja.event_note("explained on 2026-12-01"),
+            "2026-12-01 に説明"
+        );
+        assert_eq!(ja.event_note("家族と来院"), "家族と来院");
+        assert_eq!(
+            ja.event_note("findings version pending"),
+            "findings version pending"
+        );
+        assert_eq!(
+            en.event_note("first treatment recorded"),
+            "first treatment recorded"
+        );
     }
 }

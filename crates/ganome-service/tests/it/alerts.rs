@@ -27,7 +27,7 @@ const COAD_FUSIONS: &[u8] =
 const FIRST_LINE_APPROVALS: [&str; 2] = ["JP-osimertinib-EGFR-NSCLC", "US-osimertinib-EGFR-NSCLC"];
 
 /// The shipped release without osimertinib's first-line approvals.
-fn before_first_line() -> KnowledgeRelease {
+pub(crate) fn before_first_line() -> KnowledgeRelease {
     let mut content = shipped_release().content.clone();
     let before = content.approvals.len();
     content
@@ -37,7 +37,7 @@ fn before_first_line() -> KnowledgeRelease {
     KnowledgeRelease::from_content(Some("2018-03".into()), content)
 }
 
-fn engine(release: KnowledgeRelease) -> AnnotationEngine {
+pub(crate) fn engine(release: KnowledgeRelease) -> AnnotationEngine {
     let (txdb, id) = AnnotationEngine::shipped_transcripts().expect("shipped transcripts");
     AnnotationEngine::new(
         txdb,

@@ -5,6 +5,7 @@ mod alerts;
 mod clinical;
 mod findings;
 mod indicators;
+mod jobs;
 mod research;
 mod story;
 mod support;
