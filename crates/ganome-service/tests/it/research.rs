@@ -258,6 +258,29 @@ async fn story(g: &Ganome) {
     let (_, _, unfound_case) =
         lung_case(g, &clinician, &lab, None, "MRN-R7", items(true, true), old).await;
 
+    // A treatment with its best response (written through the store: the workflow to
+    // reach follow-up is the clinical story's subject, not this one's).
+    g.store()
+        .insert_treatment(&ganome_store::Treatment {
+            id: "t-research-1".into(),
+            case_id: both_case.clone(),
+            line: 1,
+            regimen: "osimertinib".into(),
+            started_on: time::macros::date!(2024 - 06 - 10),
+            ended_on: None,
+            recommendation_id: None,
+            access_route: ganome_core::AccessRoute::Approved,
+            not_given_reason: None,
+            best_response: Some(ganome_core::RecistResponse::Pr),
+            progression_on: None,
+            adverse_events: vec![],
+            recorded_by: clinician.user_id.clone(),
+            recorded_at: Timestamp::now(),
+            updated_at: Timestamp::now(),
+        })
+        .await
+        .unwrap();
+
     // Applications: researchers of research organisations only, validated by field.
     forbidden(
         g.submit_research_application(&clinician, application("x"))
@@ -415,6 +438,18 @@ async fn story(g: &Ganome) {
             .iter()
             .any(|a| a["gene"] == "EGFR" && a["hgvs_p"].as_str().unwrap_or("").contains("858")),
         "{record}"
+    );
+    let treated: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|r| !r["treatments"].as_array().unwrap().is_empty())
+        .collect();
+    assert_eq!(treated.len(), 1);
+    assert_eq!(
+        treated[0]["treatments"][0],
+        serde_json::json!({"line": 1, "regimen": "osimertinib", "on_recommendation": false,
+                           "access_route": "approved", "started_ym": "2024-06",
+                           "best_response": "PR"})
     );
     let csv = g
         .download_research_release(&academic, &first.id, ReleaseFormat::Csv)
