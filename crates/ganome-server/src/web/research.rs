@@ -40,6 +40,7 @@ struct ApplicationPage {
     nav: Option<Nav>,
     d: ApplicationDetail,
     may_decide: bool,
+    board: bool,
     may_use: bool,
     default_embargo: i64,
     csrf: String,
@@ -170,6 +171,7 @@ pub(crate) async fn show(
                 nav: Some(nav),
                 may_decide: ganome_service::access::may_review_research(&user.actor)
                     && !d.application.state.is_decided(),
+                board: ganome_service::access::may_review_research(&user.actor),
                 may_use: ganome_service::access::may_use_release(&user.actor, &d.application),
                 d,
                 default_embargo: ganome_service::research::DEFAULT_EMBARGO_DAYS,

@@ -365,6 +365,9 @@ async fn web(s: &Server) {
     let (_, detail) = page(&researcher, url(&format!("{app_page}?lang=en"))).await;
     assert!(detail.contains("Approved"), "{detail}");
     assert!(detail.contains("0 days — デモ：登録直後の症例を含めるため"));
+    assert!(!detail.contains("class=\"mono excluded\""));
+    let (_, board_view) = page(&reviewer, url(&app_page)).await;
+    assert!(board_view.contains("class=\"mono excluded\""));
     let marker = "href=\"/research/releases/";
     let at = detail.find(marker).expect("a release link") + marker.len();
     let release = &detail[at..at + 32];
