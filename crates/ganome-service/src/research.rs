@@ -135,13 +135,15 @@ pub enum ReleaseFormat {
     Ndjson,
     /// CSV, one row per case and alteration.
     Csv,
+    /// Parquet, the CSV's table (one row per case and alteration).
+    Parquet,
 }
 
 /// The download query.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DownloadQuery {
-    /// `ndjson` (default) or `csv`.
+    /// `ndjson` (default), `csv` or `parquet`.
     pub format: Option<ReleaseFormat>,
 }
 
@@ -543,6 +545,11 @@ impl Ganome {
                     media_type: "text/csv; charset=utf-8",
                     content: Bytes::from(release::to_csv(&records)),
                 },
+                ReleaseFormat::Parquet => ReleaseFile {
+                    filename: format!("{stem}.parquet"),
+                    media_type: "application/vnd.apache.parquet",
+                    content: Bytes::from(parquet_bytes(&records)?),
+                },
             })
         }
         .await;
@@ -851,6 +858,13 @@ impl Ganome {
         self.blobs
             .put(&csv_key, Bytes::from(release::to_csv(&records)))
             .await?;
+        // The same table as Parquet, beside the CSV (its key follows from the prefix).
+        self.blobs
+            .put(
+                &format!("{prefix}/alterations.parquet"),
+                Bytes::from(parquet_bytes(&records)?),
+            )
+            .await?;
         let release = ResearchRelease {
             id: release_id.to_owned(),
             application_id: application.id.clone(),
@@ -872,6 +886,11 @@ impl Ganome {
             .insert_research_release(&release, &members)
             .await?)
     }
+}
+
+fn parquet_bytes(records: &[ReleaseRecord]) -> Result<Vec<u8>, ServiceError> {
+    release::to_parquet(records)
+        .map_err(|e| ServiceError::Engine(format!("writing the release as Parquet: {e}")))
 }
 
 fn to_ndjson(records: &[ReleaseRecord]) -> Result<String, ServiceError> {

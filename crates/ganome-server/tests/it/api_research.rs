@@ -268,6 +268,22 @@ async fn story(s: Server) {
         "{csv}"
     );
     assert!(!csv.contains("RS-1") && !csv.contains(&pid) && !csv.contains(&coop));
+    let r = get(
+        &univ,
+        &format!("/api/v1/research/releases/{rid}/download?format=parquet"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.apache.parquet"
+    );
+    let parquet = r.bytes().await.unwrap();
+    assert!(
+        parquet.starts_with(b"PAR1") && parquet.ends_with(b"PAR1"),
+        "a Parquet file"
+    );
 
     web(&s).await;
 }

@@ -136,50 +136,124 @@ pub(crate) fn to_csv(records: &[ReleaseRecord]) -> String {
             s.to_owned()
         }
     }
-    let mut out = String::from(
-        "research_id,oncotree_code,registered_ym,sex,age_band,facility_tier,prefecture_code,\
-         gene,label,kind,hgvs_p,hgvs_c,evidence_level\n",
-    );
-    for r in records {
-        let head = [
-            r.research_id.as_str(),
-            &r.oncotree_code,
-            &r.registered_ym,
-            r.sex.as_deref().unwrap_or(""),
-            r.age_band.as_deref().unwrap_or(""),
-            r.facility_tier.as_deref().unwrap_or(""),
-            r.prefecture_code.as_deref().unwrap_or(""),
-        ]
-        .map(field)
-        .join(",");
-        let empty = ReleaseAlteration {
-            gene: String::new(),
-            label: String::new(),
-            kind: String::new(),
-            hgvs_p: None,
-            hgvs_c: None,
-            evidence_level: None,
-        };
-        let alterations: Vec<&ReleaseAlteration> = if r.alterations.is_empty() {
-            vec![&empty]
-        } else {
-            r.alterations.iter().collect()
-        };
-        for a in alterations {
-            let tail = [
-                a.gene.as_str(),
-                &a.label,
-                &a.kind,
-                a.hgvs_p.as_deref().unwrap_or(""),
-                a.hgvs_c.as_deref().unwrap_or(""),
-                a.evidence_level.as_deref().unwrap_or(""),
-            ]
-            .map(field)
-            .join(",");
-            out.push_str(&format!("{head},{tail}\n"));
-        }
+    let mut out = ALTERATION_COLUMNS.join(",");
+    out.push('\n');
+    for row in alteration_rows(records) {
+        let line: Vec<String> = row.iter().map(|v| field(v.unwrap_or(""))).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
     }
     out
+}
+
+/// The columns of the per-alteration tables (CSV and Parquet), in order.
+const ALTERATION_COLUMNS: [&str; 13] = [
+    "research_id",
+    "oncotree_code",
+    "registered_ym",
+    "sex",
+    "age_band",
+    "facility_tier",
+    "prefecture_code",
+    "gene",
+    "label",
+    "kind",
+    "hgvs_p",
+    "hgvs_c",
+    "evidence_level",
+];
+
+/// The rows of the per-alteration tables: one per (case, alteration), a case without an
+/// alteration as one row with empty alteration fields; `None` for a value not released.
+fn alteration_rows(records: &[ReleaseRecord]) -> Vec<[Option<&str>; 13]> {
+    let mut rows: Vec<[Option<&str>; 13]> = Vec::new();
+    for r in records {
+        let head = [
+            Some(r.research_id.as_str()),
+            Some(r.oncotree_code.as_str()),
+            Some(r.registered_ym.as_str()),
+            r.sex.as_deref(),
+            r.age_band.as_deref(),
+            r.facility_tier.as_deref(),
+            r.prefecture_code.as_deref(),
+        ];
+        let tails: Vec<[Option<&str>; 6]> = if r.alterations.is_empty() {
+            vec![[None; 6]]
+        } else {
+            r.alterations
+                .iter()
+                .map(|a| {
+                    [
+                        Some(a.gene.as_str()),
+                        Some(a.label.as_str()),
+                        Some(a.kind.as_str()),
+                        a.hgvs_p.as_deref(),
+                        a.hgvs_c.as_deref(),
+                        a.evidence_level.as_deref(),
+                    ]
+                })
+                .collect()
+        };
+        for tail in tails {
+            let mut row = [None; 13];
+            row[..7].copy_from_slice(&head);
+            row[7..].copy_from_slice(&tail);
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// The Parquet file (DESIGN §4: readable as it is by DuckDB, Spark, Trino or pandas): the
+/// CSV's table, one row per (case, alteration), every column an optional UTF-8 string,
+/// Snappy-compressed, one row group.
+pub(crate) fn to_parquet(
+    records: &[ReleaseRecord],
+) -> Result<Vec<u8>, parquet::errors::ParquetError> {
+    use std::sync::Arc;
+
+    use parquet::basic::Compression;
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+
+    let fields: String = ALTERATION_COLUMNS
+        .iter()
+        .map(|c| format!("OPTIONAL BYTE_ARRAY {c} (UTF8); "))
+        .collect();
+    let schema = Arc::new(parse_message_type(&format!(
+        "message ganome_release_alterations {{ {fields}}}"
+    ))?);
+    let props = Arc::new(
+        WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_created_by(format!("ganome {}", env!("CARGO_PKG_VERSION")))
+            .build(),
+    );
+    let rows = alteration_rows(records);
+    let mut writer = SerializedFileWriter::new(Vec::new(), schema, props)?;
+    let mut group = writer.next_row_group()?;
+    let mut column = 0;
+    while let Some(mut col) = group.next_column()? {
+        let mut values = Vec::with_capacity(rows.len());
+        let mut levels = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match row[column] {
+                Some(v) => {
+                    values.push(ByteArray::from(v));
+                    levels.push(1);
+                }
+                None => levels.push(0),
+            }
+        }
+        col.typed::<ByteArrayType>()
+            .write_batch(&values, Some(&levels), None)?;
+        col.close()?;
+        column += 1;
+    }
+    group.close()?;
+    writer.into_inner()
 }
 
 #[cfg(test)]
@@ -278,5 +352,83 @@ mod tests {
             ),
             "{csv}"
         );
+    }
+
+    #[test]
+    fn parquet_holds_the_csv_table_with_nulls() {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        use parquet::record::RowAccessor;
+
+        let alteration = |gene: &str, p: Option<&str>| ReleaseAlteration {
+            gene: gene.into(),
+            label: format!("{gene} x"),
+            kind: "snv".into(),
+            hgvs_p: p.map(Into::into),
+            hgvs_c: None,
+            evidence_level: Some("B".into()),
+        };
+        let records = vec![
+            ReleaseRecord {
+                research_id: "RID-1".into(),
+                oncotree_code: "LUAD".into(),
+                registered_ym: "2024-05".into(),
+                sex: Some("female".into()),
+                age_band: Some("60-64".into()),
+                facility_tier: None,
+                prefecture_code: Some("13".into()),
+                alterations: vec![
+                    alteration("EGFR", Some("p.(Leu858Arg)")),
+                    alteration("TP53", None),
+                ],
+                treatments: vec![],
+            },
+            ReleaseRecord {
+                research_id: "RID-2".into(),
+                oncotree_code: "COAD".into(),
+                registered_ym: "2024-06".into(),
+                sex: None,
+                age_band: None,
+                facility_tier: None,
+                prefecture_code: None,
+                alterations: vec![],
+                treatments: vec![],
+            },
+        ];
+        let bytes = to_parquet(&records).unwrap();
+        assert_eq!(&bytes[..4], b"PAR1");
+        let reader = SerializedFileReader::new(bytes::Bytes::from(bytes)).unwrap();
+        let meta = reader.metadata();
+        assert_eq!(
+            meta.file_metadata().num_rows(),
+            3,
+            "two alterations, one bare case"
+        );
+        let names: Vec<&str> = meta
+            .file_metadata()
+            .schema_descr()
+            .columns()
+            .iter()
+            .map(|c| c.name())
+            .collect();
+        assert_eq!(names, ALTERATION_COLUMNS);
+        let rows: Vec<_> = reader
+            .get_row_iter(None)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows[0].get_string(0).unwrap(), "RID-1");
+        assert_eq!(rows[0].get_string(10).unwrap(), "p.(Leu858Arg)");
+        assert!(
+            rows[1].get_string(10).is_err(),
+            "no p. description is a null"
+        );
+        assert_eq!(rows[1].get_string(7).unwrap(), "TP53");
+        assert_eq!(rows[2].get_string(1).unwrap(), "COAD");
+        assert!(
+            rows[2].get_string(7).is_err(),
+            "a case without alterations has no gene"
+        );
+        // The CSV has the same rows.
+        assert_eq!(to_csv(&records).lines().count(), 1 + 3);
     }
 }
