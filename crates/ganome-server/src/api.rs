@@ -36,6 +36,7 @@ use crate::AppState;
         findings::list, findings::issue, findings::get_one, findings::download, findings::releases,
         alerts::list, alerts::get_one, alerts::acknowledge,
         audit::list,
+        audit::verify,
         panel::create_meeting, panel::list_meetings, panel::get_meeting, panel::finalise_meeting,
         panel::add_review, panel::list_reviews, panel::get_review, panel::sign_off,
         followup::explain, followup::treat, followup::outcome, followup::clinical,
@@ -103,6 +104,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/api/v1/files/{id}", get(files::download))
         .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/audit/verify", get(audit::verify))
         .route(
             "/api/v1/panel/meetings",
             get(panel::list_meetings).post(panel::create_meeting),

@@ -13,6 +13,7 @@
 
 mod alerts;
 mod assets;
+mod audit;
 mod cases;
 mod facilities;
 mod forms;
@@ -68,6 +69,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/panel/meetings/{id}/reviews", post(panel::review))
         .route("/panel/reviews/{id}/sign-off", post(panel::sign_off))
         .route("/indicators", get(indicators::page))
+        .route("/audit", get(audit::page))
         .route("/alerts", get(alerts::list))
         .route("/alerts/{id}/acknowledge", post(alerts::acknowledge))
         .route("/research", get(research::list))

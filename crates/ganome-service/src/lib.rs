@@ -15,6 +15,7 @@
 pub mod access;
 mod actor;
 pub mod alerts;
+mod audit_trail;
 mod auth;
 mod cases;
 mod error;
@@ -36,6 +37,7 @@ mod users;
 
 pub use actor::Actor;
 pub use alerts::AlertListQuery;
+pub use audit_trail::{AuditSearch, OUTCOMES as AUDIT_OUTCOMES};
 pub use auth::{LoginOutcome, SESSION_HOURS};
 pub use cases::{CaseDetail, CaseListQuery, RegisterCase, TransitionRequest};
 pub use error::ServiceError;

@@ -34,6 +34,24 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
+/// Which audit rows to list (auditors' questions: who did what, who touched this case, what
+/// was refused); every field narrows, none means all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// The acting user's login name, exactly.
+    pub username: Option<String>,
+    /// Actions starting with this (`case.` for every case action, `auth.login`).
+    pub action_prefix: Option<String>,
+    /// The entity's id, exactly (a case, patient, findings version, …).
+    pub entity_id: Option<String>,
+    /// The outcome, exactly (`ok`, `denied`, …).
+    pub outcome: Option<String>,
+    /// At or after this time.
+    pub from: Option<Timestamp>,
+    /// Before this time.
+    pub until: Option<Timestamp>,
+}
+
 /// A stored audit row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AuditRecord {
@@ -77,7 +95,7 @@ pub fn chain_hash(seq: i64, entry: &AuditEntry, prev_hash: &str) -> String {
 }
 
 /// The first row at which the chain is broken, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ChainBreak {
     /// The row's sequence number.
     pub seq: i64,
@@ -86,7 +104,7 @@ pub struct ChainBreak {
 }
 
 /// The result of checking the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ChainReport {
     /// Rows checked.
     pub rows: i64,

@@ -27,7 +27,9 @@ mod store;
 pub mod testing;
 
 pub use alerts::{AlertFilter, AlertOption, AlertScope, AlertStore, ReinterpretationAlert};
-pub use audit::{AuditEntry, AuditRecord, ChainBreak, ChainReport, GENESIS_HASH, chain_hash};
+pub use audit::{
+    AuditEntry, AuditFilter, AuditRecord, ChainBreak, ChainReport, GENESIS_HASH, chain_hash,
+};
 pub use blob::{BlobStore, StoredBlob};
 pub use clinical::{
     AdverseEvent, Attendee, CaseReview, ClinicalFilter, ClinicalStore, Explanation,

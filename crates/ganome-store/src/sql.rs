@@ -14,8 +14,8 @@ use tokio::sync::{Mutex, MutexGuard};
 use crate::audit::verify_rows;
 use crate::error::parse_col;
 use crate::{
-    AuditEntry, AuditRecord, Case, CaseEvent, CaseFilter, CaseScope, ChainReport, Consent,
-    Designation, Facility, FacilityLink, GENESIS_HASH, NewCase, NewConsent, NewFacility,
+    AuditEntry, AuditFilter, AuditRecord, Case, CaseEvent, CaseFilter, CaseScope, ChainReport,
+    Consent, Designation, Facility, FacilityLink, GENESIS_HASH, NewCase, NewConsent, NewFacility,
     NewPatient, NewResultFile, NewUser, Patient, ResultFile, Store, StoreError, User, chain_hash,
 };
 
@@ -1182,18 +1182,47 @@ impl Store for SqlStore {
         Ok(seq)
     }
 
-    async fn list_audit(
+    async fn search_audit(
         &self,
+        filter: &AuditFilter,
         limit: i64,
         before_seq: Option<i64>,
     ) -> Result<Vec<AuditRecord>, StoreError> {
         let limit = limit.clamp(1, 10_000);
-        let rows = sqlx::query(&format!(
-            "SELECT {AUDIT_COLS} FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT {limit}"
-        ))
-        .bind(before_seq.unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
-        .await?;
+        let mut clauses = vec!["seq < $1".to_owned()];
+        let mut texts: Vec<String> = Vec::new();
+        let mut text = |clause: &str, value: String| {
+            texts.push(value);
+            clauses.push(clause.replace('?', &format!("${}", texts.len() + 1)));
+        };
+        if let Some(v) = &filter.username {
+            text("username = ?", v.clone());
+        }
+        if let Some(v) = &filter.action_prefix {
+            // A prefix match without LIKE's wildcards (an action may contain `_`).
+            text("SUBSTR(action, 1, LENGTH(?)) = ?", v.clone());
+        }
+        if let Some(v) = &filter.entity_id {
+            text("entity_id = ?", v.clone());
+        }
+        if let Some(v) = &filter.outcome {
+            text("outcome = ?", v.clone());
+        }
+        if let Some(t) = filter.from {
+            text("at >= ?", t.to_string());
+        }
+        if let Some(t) = filter.until {
+            text("at < ?", t.to_string());
+        }
+        let sql = format!(
+            "SELECT {AUDIT_COLS} FROM audit_log WHERE {} ORDER BY seq DESC LIMIT {limit}",
+            clauses.join(" AND ")
+        );
+        let mut q = sqlx::query(&sql).bind(before_seq.unwrap_or(i64::MAX));
+        for v in texts {
+            q = q.bind(v);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter().map(audit_from_row).collect()
     }
 

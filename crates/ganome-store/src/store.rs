@@ -5,9 +5,10 @@ use async_trait::async_trait;
 use ganome_core::{CaseState, Timestamp};
 
 use crate::{
-    AlertStore, AuditEntry, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport, ClinicalStore,
-    Consent, Facility, FindingsStore, IndicatorStore, JobStore, NewCase, NewConsent, NewFacility,
-    NewPatient, NewResultFile, NewUser, Patient, ResearchStore, ResultFile, StoreError, User,
+    AlertStore, AuditEntry, AuditFilter, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport,
+    ClinicalStore, Consent, Facility, FindingsStore, IndicatorStore, JobStore, NewCase, NewConsent,
+    NewFacility, NewPatient, NewResultFile, NewUser, Patient, ResearchStore, ResultFile,
+    StoreError, User,
 };
 
 /// Everything Ganome persists; the clinical workflow's records are in [`ClinicalStore`],
@@ -163,6 +164,16 @@ pub trait Store:
     /// The newest entries, newest first.
     async fn list_audit(
         &self,
+        limit: i64,
+        before_seq: Option<i64>,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        self.search_audit(&AuditFilter::default(), limit, before_seq)
+            .await
+    }
+    /// The newest entries that pass `filter`, newest first, before `before_seq` if given.
+    async fn search_audit(
+        &self,
+        filter: &AuditFilter,
         limit: i64,
         before_seq: Option<i64>,
     ) -> Result<Vec<AuditRecord>, StoreError>;

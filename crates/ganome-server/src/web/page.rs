@@ -150,6 +150,11 @@ impl Nav {
         super::research::uses_research(self.actor.role)
     }
 
+    /// Whether the user reads the audit trail (auditors, administrators).
+    pub(crate) fn audit(&self) -> bool {
+        ganome_service::access::may_audit(&self.actor)
+    }
+
     /// Whether the user reads the national indicators.
     pub(crate) fn indicators(&self) -> bool {
         ganome_service::access::may_read_indicators(&self.actor)

@@ -3,6 +3,7 @@
 //! chromium (`browser`).
 
 mod api_alerts;
+mod api_audit;
 mod api_clinical;
 mod api_indicators;
 mod api_research;
