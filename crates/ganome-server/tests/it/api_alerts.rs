@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 
-use crate::api_story::{Server, add_user, start_with_findings, token};
+use crate::api_story::{Server, add_user, egfr_case_over_http, start_with_findings, token};
 
 #[tokio::test]
 async fn api_alerts_story_on_every_backend() {
@@ -137,45 +137,7 @@ async fn story(s: Server) {
     .json()
     .await
     .unwrap();
-    let case: Value = post(
-        &clinician,
-        "/api/v1/cases",
-        json!({"patient_id": patient["id"], "lab_facility_id": "L01",
-               "test_product": "foundation_one_cdx", "specimen_type": "ffpe",
-               "oncotree_code": "LUAD", "registered_at": "2024-04-01"}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let cid = case["id"].as_str().expect("case registered").to_owned();
-    let r = post(
-        &clinician,
-        &format!("/api/v1/cases/{cid}/transitions"),
-        json!({"to": "specimen_shipped", "at": "2024-04-02"}),
-    )
-    .await
-    .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let r = http
-        .post(url(&format!("/api/v1/cases/{cid}/files")))
-        .bearer_auth(&lab)
-        .multipart(
-            reqwest::multipart::Form::new().part(
-                "file",
-                reqwest::multipart::Part::bytes(
-                    include_bytes!("../../../../testdata/report/egfr_l858r.grch38.vcf").to_vec(),
-                )
-                .file_name("T.vcf")
-                .mime_str("text/vcf")
-                .unwrap(),
-            ),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
+    let cid = egfr_case_over_http(&s, &clinician, &lab, patient["id"].as_str().unwrap()).await;
     let (_, alerts) = get(&http, &clinician, url("/api/v1/alerts")).await;
     assert_eq!(alerts, json!([]));
 

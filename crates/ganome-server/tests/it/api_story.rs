@@ -72,6 +72,59 @@ pub(crate) async fn token(s: &Server, name: &str) -> String {
     s.ganome.create_api_token(name, "test").await.unwrap()
 }
 
+/// Over HTTP as a hospital's clinician and the lab: a LUAD case for `patient_id`, registered
+/// 2024-04-01 and shipped the next day, with the real EGFR L858R VCF uploaded (findings are
+/// issued when the server has an engine). Returns the case id.
+pub(crate) async fn egfr_case_over_http(
+    s: &Server,
+    clinician: &str,
+    lab: &str,
+    patient_id: &str,
+) -> String {
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{}{p}", s.base);
+    let case: Value = http
+        .post(url("/api/v1/cases"))
+        .bearer_auth(clinician)
+        .json(&json!({"patient_id": patient_id, "lab_facility_id": "L01",
+               "test_product": "foundation_one_cdx", "specimen_type": "ffpe",
+               "oncotree_code": "LUAD", "registered_at": "2024-04-01"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cid = case["id"].as_str().expect("case registered").to_owned();
+    let r = http
+        .post(url(&format!("/api/v1/cases/{cid}/transitions")))
+        .bearer_auth(clinician)
+        .json(&json!({"to": "specimen_shipped", "at": "2024-04-02"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = http
+        .post(url(&format!("/api/v1/cases/{cid}/files")))
+        .bearer_auth(lab)
+        .multipart(
+            reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(
+                    include_bytes!("../../../../testdata/report/egfr_l858r.grch38.vcf").to_vec(),
+                )
+                .file_name("T.vcf")
+                .mime_str("text/vcf")
+                .unwrap(),
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{:?}", r.text().await);
+    cid
+}
+
 /// A logged-in browser-like client (session cookie).
 pub(crate) async fn login(s: &Server, name: &str) -> reqwest::Client {
     let c = reqwest::Client::builder()
