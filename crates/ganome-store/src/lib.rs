@@ -20,6 +20,7 @@ mod error;
 mod findings;
 mod indicators;
 mod model;
+mod second_factor;
 mod sql;
 mod store;
 pub mod testing;
@@ -40,5 +41,6 @@ pub use model::{
     Case, CaseEvent, CaseFilter, CaseScope, Consent, Designation, Facility, FacilityLink, NewCase,
     NewConsent, NewFacility, NewPatient, NewResultFile, NewUser, Patient, ResultFile, User,
 };
+pub use second_factor::{SecondFactor, SecondFactorStore};
 pub use sql::{Backend, SqlStore};
 pub use store::Store;

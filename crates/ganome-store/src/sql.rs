@@ -24,6 +24,7 @@ mod clinical;
 mod facts;
 mod findings;
 mod indicators;
+mod second_factor;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

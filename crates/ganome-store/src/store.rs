@@ -7,14 +7,22 @@ use ganome_core::{CaseState, Timestamp};
 use crate::{
     AlertStore, AuditEntry, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport, ClinicalStore,
     Consent, Facility, FindingsStore, IndicatorStore, NewCase, NewConsent, NewFacility, NewPatient,
-    NewResultFile, NewUser, Patient, ResultFile, StoreError, User,
+    NewResultFile, NewUser, Patient, ResultFile, SecondFactorStore, StoreError, User,
 };
 
 /// Everything Ganome persists; the clinical workflow's records are in [`ClinicalStore`],
-/// re-interpretation alerts in [`AlertStore`].
+/// re-interpretation alerts in [`AlertStore`], second factors and failed logins in
+/// [`SecondFactorStore`].
 #[async_trait]
 pub trait Store:
-    AlertStore + ClinicalStore + FindingsStore + IndicatorStore + Send + Sync + 'static
+    AlertStore
+    + ClinicalStore
+    + FindingsStore
+    + IndicatorStore
+    + SecondFactorStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Brings the schema up to date.
     async fn migrate(&self) -> Result<(), StoreError>;
