@@ -30,6 +30,7 @@ pub mod network;
 pub mod panel;
 mod patients;
 pub mod scenario;
+pub mod second_factor;
 mod users;
 
 pub use actor::Actor;
@@ -47,4 +48,5 @@ pub use followup::{
 pub use ganome::{Ganome, GanomeConfig};
 pub use panel::{ClinicalListQuery, CreateMeeting, MeetingDetail, NewRecommendation, RecordReview};
 pub use patients::{RecordConsent, RegisterPatient};
+pub use second_factor::{SecondFactorEnrolment, SecondFactorStatus};
 pub use users::CreateUser;
