@@ -413,8 +413,6 @@ labels! {
     second_factor_uri => "otpauth URI", "otpauth URI";
     second_factor_confirm => "コードを確認して有効にする", "Check the code and turn on";
     second_factor_disable => "二要素認証を無効にする", "Turn off two-step verification";
-    second_factor_confirmed => "二要素認証を有効にしました。", "Two-step verification is on.";
-    second_factor_disabled => "二要素認証を無効にしました。", "Two-step verification is off.";
     second_factor_wrong_code => "コードが違うか、すでに使われています。認証アプリの現在のコードを入力してください。", "The code is wrong or was already used: enter the current code from your app.";
     signed_in_as => "ログイン中", "Signed in as";
     skip_to_content => "本文へ移動", "Skip to content";
