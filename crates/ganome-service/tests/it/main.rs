@@ -5,6 +5,7 @@ mod alerts;
 mod clinical;
 mod findings;
 mod indicators;
+mod second_factor;
 mod story;
 mod support;
 mod web_queries;
