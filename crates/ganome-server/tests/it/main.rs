@@ -5,6 +5,7 @@
 mod api_alerts;
 mod api_clinical;
 mod api_indicators;
+mod api_second_factor;
 mod api_story;
 mod browser;
 mod openapi;
