@@ -1,4 +1,5 @@
 //! Store story tests: one story per backend (SQLite always; PostgreSQL when
 //! `GANOME_TEST_POSTGRES_URL` is set).
 
+mod second_factor;
 mod story;
