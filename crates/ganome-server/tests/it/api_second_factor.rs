@@ -26,7 +26,7 @@ async fn api_second_factor_story_on_every_backend() {
     for t in testing::all_backends().await {
         let name = t.name;
         story(start(t).await).await;
-        eprintln!("API second factor story passed on {name}");
+        eprintln!("API second-factor story passed on {name}");
     }
 }
 

@@ -13,7 +13,7 @@ fn ts(s: &str) -> Timestamp {
 async fn second_factor_store_on_every_backend() {
     for t in testing::all_backends().await {
         story(&t.store).await;
-        eprintln!("second factor store story passed on {}", t.name);
+        eprintln!("store second-factor story passed on {}", t.name);
     }
 }
 
