@@ -27,6 +27,8 @@ use crate::AppState;
     info(title = "Ganome API", description = "Cancer genomic medicine: facilities, patients, consent, cases, result files, findings reports, re-interpretation alerts, expert panels, follow-up, audit."),
     paths(
         session::login, session::logout, session::me,
+        session::second_factor_status, session::second_factor_enrol,
+        session::second_factor_confirm, session::second_factor_disable,
         facilities::list, facilities::get_one, facilities::upsert,
         users::list, users::create,
         patients::register, patients::list, patients::get_one,
@@ -76,6 +78,22 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/auth/login", post(session::login))
         .route("/api/v1/auth/logout", post(session::logout))
         .route("/api/v1/me", get(session::me))
+        .route(
+            "/api/v1/auth/second-factor",
+            get(session::second_factor_status),
+        )
+        .route(
+            "/api/v1/auth/second-factor/enrol",
+            post(session::second_factor_enrol),
+        )
+        .route(
+            "/api/v1/auth/second-factor/confirm",
+            post(session::second_factor_confirm),
+        )
+        .route(
+            "/api/v1/auth/second-factor/disable",
+            post(session::second_factor_disable),
+        )
         .route(
             "/api/v1/facilities",
             get(facilities::list).post(facilities::upsert),

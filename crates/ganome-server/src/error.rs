@@ -50,6 +50,32 @@ impl IntoResponse for ApiError {
                     .to_owned(),
                 vec![],
             ),
+            ServiceError::SecondFactorRequired => (
+                StatusCode::UNAUTHORIZED,
+                "second_factor_required",
+                "enter the code from your authenticator app: send it as 'totp_code' with the \
+                 username and password"
+                    .to_owned(),
+                vec![],
+            ),
+            ServiceError::Throttled { until } => {
+                let retry_after = (until.unix() - ganome_core::Timestamp::now().unix()).max(1);
+                let mut response = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Json(ErrorBody {
+                        error: "throttled",
+                        message: format!("too many failed logins; try again after {until}"),
+                        fields: vec![],
+                    }),
+                )
+                    .into_response();
+                if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.to_string()) {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, v);
+                }
+                return response;
+            }
             ServiceError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, vec![]),
             ServiceError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, vec![]),
             ServiceError::Invalid(v) => (

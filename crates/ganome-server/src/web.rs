@@ -11,6 +11,7 @@
 //! and a refused form swaps only itself; without JavaScript everything works as plain HTML.
 //! Form posts are protected against cross-site forgery ([`session`]).
 
+mod account;
 mod alerts;
 mod assets;
 mod audit;
@@ -38,6 +39,10 @@ pub(crate) fn routes() -> Router<AppState> {
             get(session::login_page).post(session::login_submit),
         )
         .route("/logout", post(session::logout))
+        .route("/account", get(account::show))
+        .route("/account/second-factor/enrol", post(account::enrol))
+        .route("/account/second-factor/confirm", post(account::confirm))
+        .route("/account/second-factor/disable", post(account::disable))
         .route("/static/htmx.min.js", get(assets::htmx))
         .route("/static/app.css", get(assets::css))
         .route("/facilities", get(facilities::list))

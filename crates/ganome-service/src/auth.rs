@@ -78,15 +78,47 @@ impl Ganome {
     }
 
     /// Checks a password and opens a session. Failures are audited without saying whether
-    /// the name or the password was wrong.
+    /// the name or the password was wrong. A user with a second factor gets
+    /// [`ServiceError::SecondFactorRequired`]; use [`Ganome::login_with_code`].
     pub async fn login(
         &self,
         username: &str,
         password: &str,
     ) -> Result<LoginOutcome, ServiceError> {
-        let found = self.store.get_user_by_username(username).await?;
+        self.login_with_code_at(username, password, None, Timestamp::now())
+            .await
+    }
+
+    /// Checks a password, and the code of the user's second factor when they have one, and
+    /// opens a session.
+    ///
+    /// What a caller learns (see `docs/security.md`): a locked name gets
+    /// [`ServiceError::Throttled`] whatever was sent; a wrong name or password, and a wrong
+    /// or reused code, all get [`ServiceError::Unauthenticated`] and count as a failure; a
+    /// right password without a code, for a user who has a second factor, gets
+    /// [`ServiceError::SecondFactorRequired`] (so the page can ask for the code) and does
+    /// not count. Only someone who has the password learns that it is right, which a
+    /// password guesser, throttled after five tries, cannot exploit.
+    pub async fn login_with_code(
+        &self,
+        username: &str,
+        password: &str,
+        code: Option<&str>,
+    ) -> Result<LoginOutcome, ServiceError> {
+        self.login_with_code_at(username, password, code, Timestamp::now())
+            .await
+    }
+
+    /// [`Ganome::login_with_code`] at a given time.
+    pub async fn login_with_code_at(
+        &self,
+        username: &str,
+        password: &str,
+        code: Option<&str>,
+        now: Timestamp,
+    ) -> Result<LoginOutcome, ServiceError> {
         let mut entry = AuditEntry {
-            at: Timestamp::now(),
+            at: now,
             user_id: None,
             username: Some(username.to_owned()),
             role: None,
@@ -97,25 +129,56 @@ impl Ganome {
             outcome: "ok".to_owned(),
             detail: None,
         };
+        self.refuse_if_throttled(username, entry.clone(), now)
+            .await?;
+        let found = self.store.get_user_by_username(username).await?;
         let user = match found {
             Some((user, Some(phc))) if !user.disabled && verify_password(password, &phc) => user,
             _ => {
                 entry.outcome = "denied".to_owned();
                 self.store.append_audit(&entry).await?;
+                self.count_login_failure(username, now).await?;
                 return Err(ServiceError::Unauthenticated);
             }
         };
+        entry.user_id = Some(user.id.clone());
+        entry.role = Some(user.role.as_str().to_owned());
+        entry.facility_id = Some(user.facility_id.clone());
+        let factor = self
+            .store
+            .get_second_factor(&user.id)
+            .await?
+            .filter(|f| f.confirmed);
+        if let Some(factor) = factor {
+            match code.map(str::trim).filter(|c| !c.is_empty()) {
+                None => {
+                    entry.outcome = "second_factor_required".to_owned();
+                    self.store.append_audit(&entry).await?;
+                    return Err(ServiceError::SecondFactorRequired);
+                }
+                Some(code) => {
+                    if !self
+                        .accept_second_factor_code(&factor, &user.username, code, now)
+                        .await?
+                    {
+                        entry.outcome = "denied".to_owned();
+                        entry.detail = Some("wrong or reused second-factor code".to_owned());
+                        self.store.append_audit(&entry).await?;
+                        self.count_login_failure(username, now).await?;
+                        return Err(ServiceError::Unauthenticated);
+                    }
+                    entry.detail = Some("with second factor".to_owned());
+                }
+            }
+        }
+        self.store.clear_login_failures(username).await?;
         let actor = self.actor_for(&user).await?;
         let token = new_secret("gns");
-        let now = Timestamp::now();
         let expires_at =
             Timestamp::from_datetime(now.datetime() + time::Duration::hours(SESSION_HOURS));
         self.store
             .insert_session(&secret_hash(&token), &user.id, now, expires_at)
             .await?;
-        entry.user_id = Some(user.id.clone());
-        entry.role = Some(user.role.as_str().to_owned());
-        entry.facility_id = Some(user.facility_id.clone());
         self.store.append_audit(&entry).await?;
         Ok(LoginOutcome {
             session_token: token,

@@ -10,6 +10,16 @@ pub enum ServiceError {
     /// No valid credentials (HTTP 401).
     #[error("authentication required")]
     Unauthenticated,
+    /// The password was right, but the account has a second factor and no code was sent:
+    /// ask for the code (HTTP 401, the adapters say "enter your code").
+    #[error("second factor required: send the code from your authenticator app")]
+    SecondFactorRequired,
+    /// Too many failed logins for this name: every login is refused until then (HTTP 429).
+    #[error("too many failed logins; try again after {until}")]
+    Throttled {
+        /// When logins are accepted again.
+        until: ganome_core::Timestamp,
+    },
     /// Authenticated, but role or facility scope does not allow this (HTTP 403).
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -55,6 +65,8 @@ impl ServiceError {
     pub fn audit_outcome(&self) -> &'static str {
         match self {
             ServiceError::Unauthenticated => "unauthenticated",
+            ServiceError::SecondFactorRequired => "second_factor_required",
+            ServiceError::Throttled { .. } => "throttled",
             ServiceError::Forbidden(_) => "denied",
             ServiceError::NotFound(_) => "not_found",
             ServiceError::Invalid(_) => "invalid",

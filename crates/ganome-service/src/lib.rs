@@ -33,6 +33,7 @@ pub mod panel;
 mod patients;
 pub mod research;
 pub mod scenario;
+pub mod second_factor;
 mod users;
 
 pub use actor::Actor;
@@ -55,4 +56,5 @@ pub use research::{
     ApplicationDetail, CountBy, DecideApplication, Decision, DownloadQuery, ReleaseCounts,
     ReleaseFormat, ReleaseQuery, SubmitApplication,
 };
+pub use second_factor::{SecondFactorEnrolment, SecondFactorStatus};
 pub use users::CreateUser;

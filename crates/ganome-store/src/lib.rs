@@ -22,6 +22,7 @@ mod indicators;
 mod jobs;
 mod model;
 mod research;
+mod second_factor;
 mod sql;
 mod store;
 pub mod testing;
@@ -49,5 +50,6 @@ pub use research::{
     ApplicationDecision, ApplicationEvent, ReleaseMember, ResearchApplication, ResearchRelease,
     ResearchScope, ResearchStore,
 };
+pub use second_factor::{SecondFactor, SecondFactorStore};
 pub use sql::{Backend, SqlStore};
 pub use store::Store;

@@ -26,6 +26,7 @@ mod findings;
 mod indicators;
 mod jobs;
 mod research;
+mod second_factor;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

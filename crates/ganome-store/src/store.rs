@@ -8,11 +8,12 @@ use crate::{
     AlertStore, AuditEntry, AuditFilter, AuditRecord, Case, CaseEvent, CaseFilter, ChainReport,
     ClinicalStore, Consent, Facility, FindingsStore, IndicatorStore, JobStore, NewCase, NewConsent,
     NewFacility, NewPatient, NewResultFile, NewUser, Patient, ResearchStore, ResultFile,
-    StoreError, User,
+    SecondFactorStore, StoreError, User,
 };
 
 /// Everything Ganome persists; the clinical workflow's records are in [`ClinicalStore`],
-/// re-interpretation alerts in [`AlertStore`].
+/// re-interpretation alerts in [`AlertStore`], second factors and failed logins in
+/// [`SecondFactorStore`].
 #[async_trait]
 pub trait Store:
     AlertStore
@@ -21,6 +22,7 @@ pub trait Store:
     + IndicatorStore
     + JobStore
     + ResearchStore
+    + SecondFactorStore
     + Send
     + Sync
     + 'static

@@ -1,4 +1,5 @@
-//! Operator commands: `migrate`, `user add`, `token create`, `audit verify`.
+//! Operator commands: `migrate`, `user add`, `user reset-second-factor`, `token create`,
+//! `audit verify`.
 
 use anyhow::{Context, bail};
 use ganome_core::Role;
@@ -51,6 +52,15 @@ pub enum UserCommand {
         #[arg(long)]
         no_password: bool,
     },
+    /// Removes a user's second factor (authenticator app), enabled or pending, so that they
+    /// log in with the password alone and can enrol again (a lost phone). Audited.
+    ResetSecondFactor {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Login name.
+        #[arg(long)]
+        user: String,
+    },
 }
 
 /// Runs `ganome user …`.
@@ -89,6 +99,21 @@ pub async fn user(args: UserArgs) -> anyhow::Result<()> {
             );
             if let (true, Some(p)) = (generated, password) {
                 println!("Password (shown once): {p}");
+            }
+            Ok(())
+        }
+        UserCommand::ResetSecondFactor { store, user } => {
+            let ganome = store.open().await?;
+            let removed = ganome
+                .reset_second_factor_as_operator(&user)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if removed {
+                println!(
+                    "Removed the second factor of {user}; they log in with the password alone."
+                );
+            } else {
+                println!("{user} had no second factor; nothing changed.");
             }
             Ok(())
         }

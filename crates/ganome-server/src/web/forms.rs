@@ -182,6 +182,12 @@ impl FormState {
             ServiceError::Unauthenticated => {
                 s.general = Some(lang.log_in().to_owned());
             }
+            ServiceError::SecondFactorRequired => {
+                s.general = Some(lang.second_factor_required().to_owned());
+            }
+            ServiceError::Throttled { .. } => {
+                s.general = Some(lang.login_throttled().to_owned());
+            }
             ServiceError::Store(_) => s.general = Some(lang.error_internal().to_owned()),
         }
         s

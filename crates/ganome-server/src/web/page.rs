@@ -67,7 +67,10 @@ pub(crate) fn see_other(url: &str, headers: &HeaderMap) -> Response {
 /// The status a refused form is shown again with.
 pub(crate) fn status_of(e: &ServiceError) -> StatusCode {
     match e {
-        ServiceError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ServiceError::Unauthenticated | ServiceError::SecondFactorRequired => {
+            StatusCode::UNAUTHORIZED
+        }
+        ServiceError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
         ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
         ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -214,6 +217,8 @@ pub(crate) fn error_page(
             let to = format!("/login{}", l.q());
             return see_other(&to, headers);
         }
+        ServiceError::SecondFactorRequired => l.second_factor_required(),
+        ServiceError::Throttled { .. } => l.login_throttled(),
         ServiceError::Forbidden(_) => l.error_forbidden(),
         ServiceError::NotFound(_) => l.error_not_found(),
         ServiceError::Invalid(_) => l.error_invalid(),

@@ -138,6 +138,12 @@ struct LoginPage {
     l: Lang,
     nav: Option<Nav>,
     error: bool,
+    /// The password was right and the account needs a code.
+    needs_code: bool,
+    /// A code was sent with the failed attempt.
+    code_sent: bool,
+    /// The name is locked after too many failures.
+    throttled: bool,
     username: String,
 }
 
@@ -147,6 +153,9 @@ pub(crate) async fn login_page(Query(q): Query<LangQuery>) -> Response {
             l: q.lang(),
             nav: None,
             error: false,
+            needs_code: false,
+            code_sent: false,
+            throttled: false,
             username: String::new(),
         },
         StatusCode::OK,
@@ -157,6 +166,9 @@ pub(crate) async fn login_page(Query(q): Query<LangQuery>) -> Response {
 pub(crate) struct LoginForm {
     username: String,
     password: String,
+    /// The authenticator code (always on the form; only needed with a second factor).
+    #[serde(default)]
+    totp_code: Option<String>,
 }
 
 pub(crate) async fn login_submit(
@@ -170,20 +182,36 @@ pub(crate) async fn login_submit(
     if !same_origin(&headers) {
         return csrf_refused(l);
     }
-    match state.ganome.login(&form.username, &form.password).await {
-        Ok(outcome) => {
-            let jar = jar.add(session_cookie(outcome.session_token, state.secure_cookies));
-            (jar, see_other(&format!("/{}", l.q()), &headers)).into_response()
-        }
-        Err(ServiceError::Unauthenticated) => render(
+    let code_sent = form
+        .totp_code
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty());
+    let result = state
+        .ganome
+        .login_with_code(&form.username, &form.password, form.totp_code.as_deref())
+        .await;
+    let refused = |status, needs_code, throttled| {
+        render(
             &LoginPage {
                 l,
                 nav: None,
                 error: true,
-                username: form.username,
+                needs_code,
+                code_sent,
+                throttled,
+                username: form.username.clone(),
             },
-            StatusCode::UNAUTHORIZED,
-        ),
+            status,
+        )
+    };
+    match result {
+        Ok(outcome) => {
+            let jar = jar.add(session_cookie(outcome.session_token, state.secure_cookies));
+            (jar, see_other(&format!("/{}", l.q()), &headers)).into_response()
+        }
+        Err(ServiceError::Unauthenticated) => refused(StatusCode::UNAUTHORIZED, false, false),
+        Err(ServiceError::SecondFactorRequired) => refused(StatusCode::UNAUTHORIZED, true, false),
+        Err(ServiceError::Throttled { .. }) => refused(StatusCode::TOO_MANY_REQUESTS, false, true),
         Err(e) => error_page(e, l, None, &headers),
     }
 }

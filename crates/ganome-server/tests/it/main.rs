@@ -7,6 +7,7 @@ mod api_audit;
 mod api_clinical;
 mod api_indicators;
 mod api_research;
+mod api_second_factor;
 mod api_story;
 mod browser;
 mod openapi;

@@ -7,6 +7,7 @@ mod findings;
 mod indicators;
 mod jobs;
 mod research;
+mod second_factor;
 mod story;
 mod support;
 mod web_queries;

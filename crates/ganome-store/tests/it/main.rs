@@ -2,4 +2,5 @@
 //! `GANOME_TEST_POSTGRES_URL` is set).
 
 mod jobs;
+mod second_factor;
 mod story;
