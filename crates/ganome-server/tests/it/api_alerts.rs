@@ -76,7 +76,9 @@ fn csrf_of(page: &str) -> String {
     page[at..at + 64].to_owned()
 }
 
-async fn story(s: Server) {
+/// From now on the server issues findings under the shipped knowledge without osimertinib's
+/// first-line approvals; returns the shipped release, whose publication raises the alert.
+pub(crate) async fn issue_under_early_release(s: &Server) -> KnowledgeRelease {
     let (early, shipped) = releases();
     let (txdb, id) = ganome_service::AnnotationEngine::shipped_transcripts().unwrap();
     s.ganome
@@ -90,6 +92,11 @@ async fn story(s: Server) {
         .register_knowledge_release(&early, "operator")
         .await
         .unwrap();
+    shipped
+}
+
+async fn story(s: Server) {
+    let shipped = issue_under_early_release(&s).await;
     let url = |p: &str| format!("{}{p}", s.base);
     let http = reqwest::Client::new();
 

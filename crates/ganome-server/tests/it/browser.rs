@@ -7,6 +7,13 @@
 //! recommendation and its response. Also: a meeting without a genetic counsellor cannot be
 //! finalised, an unrelated panel (C02) never sees the case, and pages read in English.
 //!
+//! A second walk (`browser_pages_story`) covers the pages around the loop: a clinician
+//! acknowledges a re-interpretation alert (list and case-page notice), enrols an
+//! authenticator app on the account page and logs in with its code; a researcher applies
+//! for secondary use with DUO terms, the review board approves, the researcher reads the
+//! release's counts and downloads the CSV; an auditor searches the audit trail by user and
+//! checks the hash chain.
+//!
 //! Screenshots of the main steps go to `$GANOME_SCREENSHOT_DIR`, else
 //! `$CARGO_TARGET_DIR/browser-screenshots`, else `<workspace>/target/browser-screenshots`.
 //! Without chromedriver the test says so and passes, unless `GANOME_REQUIRE_BROWSER=1`.
@@ -18,12 +25,13 @@ use std::time::Duration;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
-use ganome_core::Role;
+use ganome_core::{FacilityKind, Role};
 use ganome_service::CreateUser;
-use ganome_store::testing;
+use ganome_store::{NewFacility, testing};
 use serde_json::json;
 
-use crate::api_story::{Server, start_with_findings};
+use crate::api_alerts::issue_under_early_release;
+use crate::api_story::{Server, egfr_case_over_http, start_with_findings, token};
 
 const PASSWORD: &str = "a long test password";
 
@@ -82,8 +90,39 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// One browser test at a time: two chromiums on a small CI machine slow each other down.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// How many screenshots the clinical story takes; the pages story numbers its own after them.
+const STORY_SHOTS: usize = 15;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_story() {
+    let server = start_with_findings(testing::sqlite().await.unwrap()).await;
+    if let Some(shots) = in_browser("browser story", &server, 0, walk).await {
+        assert_eq!(
+            shots, STORY_SHOTS,
+            "the story's screenshots are numbered 1..={STORY_SHOTS} (update STORY_SHOTS)"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_pages_story() {
+    let server = start_with_findings(testing::sqlite().await.unwrap()).await;
+    pages_setup(&server).await;
+    in_browser("browser pages story", &server, STORY_SHOTS, pages).await;
+}
+
+/// Runs `story` in a fresh headless chromium against `server`, screenshots numbered after
+/// `shots_from`; says "`name` passed" and returns the number of the last screenshot, or
+/// `None` when no browser is installed (and none is required).
+async fn in_browser(
+    name: &str,
+    server: &Server,
+    shots_from: usize,
+    story: impl AsyncFn(&Server, &Browser) -> R<()>,
+) -> Option<usize> {
     let required = std::env::var("GANOME_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     let (driver_path, chromium) = match (find_chromedriver(), find_chromium()) {
         (Some(d), Some(c)) => (d, c),
@@ -98,10 +137,11 @@ async fn browser_story() {
                 "GANOME_REQUIRE_BROWSER=1 but {missing} is not installed \
                  (apt-get install chromium chromium-driver)"
             );
-            announce(&format!("browser story skipped: {missing} not found"));
-            return;
+            announce(&format!("{name} skipped: {missing} not found"));
+            return None;
         }
     };
+    let _one = ONE_BROWSER.lock().await;
     let port = free_port();
     let driver = Driver(
         Command::new(&driver_path)
@@ -142,27 +182,27 @@ async fn browser_story() {
         .connect(&webdriver)
         .await
         .expect("a chromium session");
-    let server = start_with_findings(testing::sqlite().await.unwrap()).await;
     let b = Browser {
         c: client.clone(),
         base: server.base.clone(),
         shots: screenshot_dir(),
-        n: std::sync::atomic::AtomicUsize::new(0),
+        n: std::sync::atomic::AtomicUsize::new(shots_from),
     };
     std::fs::create_dir_all(&b.shots).unwrap();
-    let outcome = walk(&server, &b).await;
+    let outcome = story(server, &b).await;
     if outcome.is_err() {
         b.shot("failure").await;
     }
     let _ = client.close().await;
     drop(driver);
     if let Err(e) = outcome {
-        panic!("browser story failed: {e}");
+        panic!("{name} failed: {e}");
     }
     announce(&format!(
-        "browser story passed (screenshots in {})",
+        "{name} passed (screenshots in {})",
         b.shots.display()
     ));
+    Some(b.n.load(std::sync::atomic::Ordering::SeqCst))
 }
 
 type R<T> = Result<T, String>;
@@ -253,6 +293,19 @@ impl Browser {
             "'{css}' still reads '{last}' on {}",
             self.url().await
         ))
+    }
+
+    /// Waits until the address satisfies `ok` (after a click that loads a page).
+    async fn wait_url(&self, ok: impl Fn(&str) -> bool) -> R<String> {
+        let mut last = String::new();
+        for _ in 0..100 {
+            last = self.url().await;
+            if ok(&last) {
+                return Ok(last);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("still at {last}"))
     }
 
     async fn count(&self, css: &str) -> R<usize> {
@@ -770,4 +823,273 @@ async fn user_id(s: &Server, username: &str) -> String {
         .await
         .unwrap();
     s.ganome.authenticate_token(&token).await.unwrap().user_id
+}
+
+/// The pages story's data: a research university; a LUAD patient of K001 with consent to
+/// academic secondary use and findings for the real EGFR L858R VCF issued under knowledge
+/// without osimertinib's first-line approvals; then the data center publishes the shipped
+/// release, which raises a re-interpretation alert (as `api_alerts` does).
+async fn pages_setup(s: &Server) {
+    let shipped = issue_under_early_release(s).await;
+    s.ganome
+        .store()
+        .upsert_facility(&NewFacility {
+            id: "R-UNIV".into(),
+            kind: FacilityKind::ResearchAcademia,
+            name_ja: "北海道大学 医学研究院".into(),
+            name_en: None,
+            prefecture_code: "01".into(),
+            may_host_panel: false,
+        })
+        .await
+        .unwrap();
+    user(s, "k001.dr", "札幌 太郎", Role::Clinician, "K001").await;
+    user(s, "l01.lab", "Sysmex lab", Role::Lab, "L01").await;
+    user(s, "dc.curator", "C-CAT キュレーター", Role::Curator, "D01").await;
+    user(s, "dc.auditor", "C-CAT 監査", Role::Auditor, "D01").await;
+    user(s, "dc.reviewer", "C-CAT 審査委員", Role::Reviewer, "D01").await;
+    user(s, "univ.researcher", "北大 研究者", Role::Researcher, "R-UNIV").await;
+    let clinician = token(s, "k001.dr").await;
+    let lab = token(s, "l01.lab").await;
+    let http = reqwest::Client::new();
+    let patient: serde_json::Value = http
+        .post(format!("{}/api/v1/patients", s.base))
+        .bearer_auth(&clinician)
+        .json(&json!({"record_number": "K001-2024-0002", "sex": "female",
+                      "birth_year": 1958, "birth_month": 4}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pid = patient["id"].as_str().unwrap();
+    let r = http
+        .post(format!("{}/api/v1/patients/{pid}/consents", s.base))
+        .bearer_auth(&clinician)
+        .json(
+            &json!({"form_version": "2019.1", "method": "paper", "given_at": "2024-03-30",
+                    "items": {"registration": true, "secondary_use_academia": true,
+                              "secondary_use_industry": false, "overseas_transfer": false,
+                              "recontact": true, "germline_disclosure": "disclose"}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{:?}", r.text().await);
+    egfr_case_over_http(s, &clinician, &lab, pid).await;
+    let curator = s
+        .ganome
+        .authenticate_token(&token(s, "dc.curator").await)
+        .await
+        .unwrap();
+    s.ganome
+        .publish_knowledge_release(&curator, shipped)
+        .await
+        .unwrap();
+}
+
+/// The code an authenticator app shows for a base32 secret, `steps` time steps from now
+/// (RFC 6238 as the apps do it: HMAC-SHA-1, 6 digits, 30 s), computed here with `totp-rs`.
+fn totp_code(secret: &str, steps: i64) -> R<String> {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .map_err(|e| format!("the secret shown is not base32: {e:?}"))?;
+    let totp = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        None,
+        "k001.dr".into(),
+    )
+    .map_err(|e| format!("a TOTP of the secret shown: {e:?}"))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs() as i64;
+    Ok(totp.generate((now + 30 * steps) as u64))
+}
+
+/// The pages added after the clinical story, in the browser: re-interpretation alerts, the
+/// account page's second factor, secondary use, the audit trail.
+async fn pages(_s: &Server, b: &Browser) -> R<()> {
+    // Alerts: the clinician sees the open alert in the list and on the case page, and
+    // acknowledges it; a clinician has no audit trail in the navigation.
+    b.login("k001.dr", "ja").await?;
+    check(b.count("#nav-audit").await? == 0, "no audit link for a clinician")?;
+    b.click("#nav-alerts").await?;
+    let row = b.find("#alerts tbody tr").await?;
+    check(b.count("#alerts tbody tr").await? == 1, "one open alert")?;
+    let case_id = row
+        .attr("data-case")
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the alert's case")?;
+    let options = b.text("#alerts .alert-options").await?;
+    check(
+        options.contains("osimertinib") && options.contains("EGFR L858R"),
+        &format!("the alert names osimertinib for EGFR L858R: {options}"),
+    )?;
+    b.shot("alerts-open").await;
+    b.go(&format!("/cases/{case_id}")).await?;
+    let notice = b.text("#case-alerts").await?;
+    check(notice.contains(": 1"), &format!("case notice: {notice}"))?;
+    b.shot("case-alert-notice").await;
+    b.click("#case-alerts a").await?;
+    b.click("#alerts button.acknowledge").await?;
+    b.find("#alerts-none").await?;
+    b.click("#alerts-toggle").await?;
+    let done = b.text("#alerts tbody tr .badge.ok").await?;
+    check(!done.is_empty(), "the alert reads acknowledged")?;
+    check(
+        b.count("#alerts button.acknowledge").await? == 0,
+        "no acknowledge button left",
+    )?;
+    b.shot("alert-acknowledged").await;
+    b.go(&format!("/cases/{case_id}")).await?;
+    b.state_is("findings_issued").await?;
+    check(
+        b.count("#case-alerts").await? == 0,
+        "no notice once acknowledged",
+    )?;
+
+    // Account: enrol an authenticator app (QR code and secret), confirm with its code, then
+    // log in again with password and code.
+    b.click("#nav-account").await?;
+    b.find("#second-factor-state[data-enabled=\"false\"]")
+        .await?;
+    b.click("#second-factor-enrol").await?;
+    b.find("#second-factor-qr svg").await?;
+    let shown: String = b
+        .text("#second-factor-secret")
+        .await?
+        .split_whitespace()
+        .collect();
+    let uri = b.text("#second-factor-uri").await?;
+    check(
+        uri.contains(&format!("secret={shown}")),
+        "the QR code's URI holds the secret shown",
+    )?;
+    b.fill("#confirm-code", &totp_code(&shown, 0)?).await?;
+    b.shot("account-enrolment").await;
+    b.click("#second-factor-confirm").await?;
+    b.find("#second-factor-state[data-enabled=\"true\"]")
+        .await?;
+    b.shot("account-second-factor-on").await;
+    b.logout().await?;
+    b.fill("#username", "k001.dr").await?;
+    b.fill("#password", PASSWORD).await?;
+    b.click("#login").await?;
+    b.find("#login-code-needed").await?;
+    b.fill("#password", PASSWORD).await?;
+    // The next step's code: the one that confirmed cannot be used again.
+    b.fill("#totp_code", &totp_code(&shown, 1)?).await?;
+    b.shot("login-with-code").await;
+    b.click("#login").await?;
+    b.find("strong[data-user=\"k001.dr\"]").await?;
+    b.logout().await?;
+
+    // Secondary use: the researcher applies with DUO terms, the review board approves, the
+    // researcher reads the release's suppressed counts.
+    b.login("univ.researcher", "ja").await?;
+    b.click("#nav-research").await?;
+    b.fill("#app-title", "肺腺癌 EGFR 変異例の記述研究").await?;
+    b.fill("#app-purpose", "EGFR 変異陽性肺腺癌の治療経過を記述する")
+        .await?;
+    b.fill("#app-oncotree", "LUAD").await?;
+    b.fill("#app-genes", "EGFR").await?;
+    for duo in ["DUO:0000042", "DUO:0000019"] {
+        b.click(&format!(
+            "#form-application input[name=duo][value=\"{duo}\"]"
+        ))
+        .await?;
+    }
+    b.shot("research-application-form").await;
+    b.click("#submit-application").await?;
+    b.find("#application-state").await?;
+    check(
+        b.count("#form-decision").await? == 0,
+        "the applicant cannot decide",
+    )?;
+    let application = b
+        .url()
+        .await
+        .split_once("/research/applications/")
+        .map(|(_, id)| {
+            format!(
+                "/research/applications/{}",
+                id.split(['?', '#']).next().unwrap_or(id)
+            )
+        })
+        .ok_or("application URL")?;
+    b.logout().await?;
+    b.login("dc.reviewer", "ja").await?;
+    b.go(&application).await?;
+    b.select("#decision", "approve").await?;
+    b.fill("#comment", "承認する").await?;
+    b.fill("#conditions", "成果を報告すること").await?;
+    b.shot("research-decision-form").await;
+    b.click("#decide").await?;
+    b.find("#releases").await?;
+    b.logout().await?;
+    b.login("univ.researcher", "ja").await?;
+    b.go(&application).await?;
+    b.click("#releases tbody a").await?;
+    b.select("#by", "oncotree_code").await?;
+    b.click("#form-counts button").await?;
+    b.find("#counts tr[data-key=\"LUAD\"]").await?;
+    check(
+        b.text("#total td").await? == "<10",
+        "the total of one case reads <10",
+    )?;
+    let csv = b
+        .find("#download-csv")
+        .await?
+        .attr("href")
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("a CSV link")?;
+    let got =
+        b.c.execute(
+            "return fetch(arguments[0]).then(r => r.text().then(t => r.status + ' ' + t))",
+            vec![json!(csv)],
+        )
+        .await
+        .map_err(|e| format!("download the CSV: {e}"))?;
+    let got = got.as_str().unwrap_or_default();
+    check(
+        got.starts_with("200 ") && got.contains(",LUAD,"),
+        &format!("the CSV downloads in the session: {got}"),
+    )?;
+    b.shot("research-release-counts").await;
+    b.logout().await?;
+
+    // The audit trail: the auditor searches by user and checks the chain.
+    b.login("dc.auditor", "ja").await?;
+    b.click("#nav-audit").await?;
+    b.fill("#form-audit [name=user]", "k001.dr").await?;
+    b.click("#audit-search").await?;
+    b.wait_url(|u| u.contains("user=k001.dr")).await?;
+    let rows =
+        b.c.find_all(Locator::Css("#audit-rows tbody tr"))
+            .await
+            .map_err(|e| e.to_string())?;
+    check(!rows.is_empty(), "the clinician's rows")?;
+    for r in rows {
+        let who = r
+            .find(Locator::Css("td:nth-child(3) a"))
+            .await
+            .map_err(|e| format!("a row without a user: {e}"))?
+            .text()
+            .await
+            .map_err(|e| e.to_string())?;
+        check(who == "k001.dr", &format!("a row of {who}"))?;
+    }
+    b.shot("audit-by-user").await;
+    b.click("#audit-verify").await?;
+    b.find("#audit-chain[data-ok=\"true\"]").await?;
+    b.shot("audit-chain-intact").await;
+    Ok(())
 }
