@@ -90,6 +90,32 @@ impl Lang {
         }
     }
 
+    /// An outcome of the audit trail: Japanese on Japanese pages, the recorded code (which
+    /// the API and the search use) on English ones and for codes this list does not know.
+    pub(crate) fn audit_outcome_name<'a>(&self, outcome: &'a str) -> &'a str {
+        if self.en {
+            return outcome;
+        }
+        match outcome {
+            "ok" => "成功",
+            "denied" => "拒否",
+            "not_found" => "該当なし",
+            "invalid" => "入力不正",
+            "unauthenticated" => "認証失敗",
+            "second_factor_required" => "確認コード要求",
+            "throttled" => "試行制限中",
+            "locked" => "ロック",
+            "conflict" => "競合",
+            "error" => "エラー",
+            other => other,
+        }
+    }
+
+    /// A role as the audit trail records it (`clinician`), in the page language.
+    pub(crate) fn role_name<'a>(&self, role: &'a str) -> &'a str {
+        role.parse::<Role>().map(|r| self.of(r)).unwrap_or(role)
+    }
+
     /// Yes or no.
     pub(crate) fn yes_no(&self, b: &bool) -> &'static str {
         match (*b, self.en) {
@@ -592,6 +618,7 @@ labels! {
     research_genes => "遺伝子", "Genes";
     research_registered_from => "登録期間（開始）", "Registered from";
     research_registered_until => "登録期間（終了）", "Registered until";
+    research_registered_period => "登録期間", "Registered";
     research_duo => "データ利用条件（GA4GH DUO）", "Data-use terms (GA4GH DUO)";
     research_duo_hint => "* は利用目的の区分です。少なくとも一つ選んでください。", "* marks a data-use permission; choose at least one.";
     research_submit => "申請する", "Submit";
@@ -802,6 +829,12 @@ mod tests {
         assert_eq!(en.message("must not be empty"), "must not be empty");
         assert_eq!(ja.q(), "");
         assert_eq!(en.q(), "?lang=en");
+        assert_eq!(ja.role_name("clinician"), "主治医");
+        assert_eq!(en.role_name("clinician"), "Clinician");
+        assert_eq!(ja.role_name("someone"), "someone");
+        assert_eq!(ja.audit_outcome_name("denied"), "拒否");
+        assert_eq!(en.audit_outcome_name("denied"), "denied");
+        assert_eq!(ja.audit_outcome_name("new_outcome"), "new_outcome");
     }
 }
 

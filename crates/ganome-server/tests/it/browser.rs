@@ -848,7 +848,14 @@ async fn pages_setup(s: &Server) {
     user(s, "dc.curator", "C-CAT キュレーター", Role::Curator, "D01").await;
     user(s, "dc.auditor", "C-CAT 監査", Role::Auditor, "D01").await;
     user(s, "dc.reviewer", "C-CAT 審査委員", Role::Reviewer, "D01").await;
-    user(s, "univ.researcher", "北大 研究者", Role::Researcher, "R-UNIV").await;
+    user(
+        s,
+        "univ.researcher",
+        "北大 研究者",
+        Role::Researcher,
+        "R-UNIV",
+    )
+    .await;
     let clinician = token(s, "k001.dr").await;
     let lab = token(s, "l01.lab").await;
     let http = reqwest::Client::new();
@@ -918,7 +925,10 @@ async fn pages(_s: &Server, b: &Browser) -> R<()> {
     // Alerts: the clinician sees the open alert in the list and on the case page, and
     // acknowledges it; a clinician has no audit trail in the navigation.
     b.login("k001.dr", "ja").await?;
-    check(b.count("#nav-audit").await? == 0, "no audit link for a clinician")?;
+    check(
+        b.count("#nav-audit").await? == 0,
+        "no audit link for a clinician",
+    )?;
     b.click("#nav-alerts").await?;
     let row = b.find("#alerts tbody tr").await?;
     check(b.count("#alerts tbody tr").await? == 1, "one open alert")?;
@@ -1087,6 +1097,11 @@ async fn pages(_s: &Server, b: &Browser) -> R<()> {
             .map_err(|e| e.to_string())?;
         check(who == "k001.dr", &format!("a row of {who}"))?;
     }
+    let table = b.text("#audit-rows").await?;
+    check(
+        table.contains("主治医") && !table.contains("clinician"),
+        "roles read in Japanese",
+    )?;
     b.shot("audit-by-user").await;
     b.click("#audit-verify").await?;
     b.find("#audit-chain[data-ok=\"true\"]").await?;
