@@ -139,7 +139,7 @@ impl Ganome {
             q.case.as_deref(),
         );
         if let Ok(alerts) = &result {
-            entry.detail = Some(format!("{} alerts", alerts.len()));
+            entry.detail = Some(format!("alerts listed: {}", alerts.len()));
         }
         self.audited(entry, result).await
     }

@@ -31,13 +31,17 @@ pub struct AuditSearch {
     pub limit: Option<i64>,
 }
 
-/// Outcomes the trail records.
-pub const OUTCOMES: [&str; 6] = [
+/// Outcomes the trail records (`ServiceError::audit_outcome`, and the login's own).
+pub const OUTCOMES: [&str; 10] = [
     "ok",
     "denied",
     "not_found",
     "invalid",
+    "conflict",
     "unauthenticated",
+    "second_factor_required",
+    "throttled",
+    "locked",
     "error",
 ];
 

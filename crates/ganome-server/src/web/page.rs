@@ -133,6 +133,12 @@ impl Nav {
         }
     }
 
+    /// Whether the user lists cases (hospitals, panels, labs, the data center's
+    /// administrators; not curators, reviewers, researchers or auditors).
+    pub(crate) fn cases(&self) -> bool {
+        ganome_service::access::case_scope(&self.actor).is_some()
+    }
+
     /// Whether the user registers patients (a hospital clinician).
     pub(crate) fn clinician(&self) -> bool {
         ganome_service::access::may_register(&self.actor)
