@@ -171,6 +171,10 @@ async fn story(s: Server) {
     let page = page.text().await.unwrap();
     assert!(page.contains("監査ログ") && page.contains("id=\"nav-audit\""));
     assert!(page.contains("data-ok=\"true\""), "the chain is intact");
+    assert!(
+        !page.contains("id=\"nav-cases\""),
+        "an auditor lists no cases, so the navigation offers none"
+    );
     assert!(page.contains("auth.login") && page.contains("audit.read"));
     assert!(
         !page.contains("data-outcome=\"ok\""),
@@ -206,6 +210,7 @@ async fn story(s: Server) {
         !home.contains("id=\"nav-audit\""),
         "no audit link for a clinician"
     );
+    assert!(home.contains("id=\"nav-cases\""));
 
     // Reading the trail is in the trail, with the question asked.
     let reads = rows(
