@@ -8,6 +8,7 @@ mod files;
 mod findings;
 mod followup;
 mod indicators;
+mod jobs;
 mod panel;
 mod patients;
 mod research;
@@ -36,6 +37,7 @@ use crate::AppState;
         cases::register, cases::list, cases::get_one, cases::transition,
         files::upload, files::upload_many, files::list, files::download,
         findings::list, findings::issue, findings::get_one, findings::download, findings::releases,
+        jobs::reinterpretation,
         alerts::list, alerts::get_one, alerts::acknowledge,
         audit::list,
         audit::verify,
@@ -155,6 +157,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/findings/{id}", get(findings::get_one))
         .route("/api/v1/findings/{id}/{file}", get(findings::download))
         .route("/api/v1/knowledge/releases", get(findings::releases))
+        .route("/api/v1/jobs/reinterpretation", get(jobs::reinterpretation))
         .route("/api/v1/alerts", get(alerts::list))
         .route("/api/v1/alerts/{id}", get(alerts::get_one))
         .route("/api/v1/alerts/{id}/acknowledge", post(alerts::acknowledge))

@@ -35,6 +35,17 @@ pub struct JobRun {
     pub error: Option<String>,
 }
 
+/// The re-interpretation queue as the data center sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ReinterpretationQueue {
+    /// Jobs by state.
+    #[schema(value_type = Object)]
+    pub counts: JobCounts,
+    /// The latest failed jobs (case id, attempts, last error).
+    #[schema(value_type = Vec<Object>)]
+    pub failed: Vec<Job>,
+}
+
 /// What a drain did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DrainReport {
@@ -61,12 +72,34 @@ impl Ganome {
             .await?)
     }
 
-    /// Re-interpretation jobs by state (for operators: `ganome jobs`).
+    /// Re-interpretation jobs by state and the latest failures (for operators:
+    /// `ganome jobs`).
     pub async fn reinterpretation_jobs(&self) -> Result<(JobCounts, Vec<Job>), ServiceError> {
         Ok((
             self.store.job_counts(REINTERPRET).await?,
             self.store.failed_jobs(REINTERPRET, 20).await?,
         ))
+    }
+
+    /// The same for the data center's staff who publish releases (curators, reviewers,
+    /// administrators), audited: failed jobs name cases.
+    pub async fn reinterpretation_queue(
+        &self,
+        actor: &crate::Actor,
+    ) -> Result<ReinterpretationQueue, ServiceError> {
+        let result = async {
+            if !crate::access::may_publish_knowledge(actor) {
+                return Err(ServiceError::Forbidden(
+                    "the re-interpretation queue is for the data center's curators, reviewers and administrators"
+                        .into(),
+                ));
+            }
+            let (counts, failed) = self.reinterpretation_jobs().await?;
+            Ok(ReinterpretationQueue { counts, failed })
+        }
+        .await;
+        let entry = actor.audit("jobs.read", "jobs", Some(REINTERPRET));
+        self.audited(entry, result).await
     }
 
     /// Claims and runs the next job as `worker`. `None` when nothing is waiting, or when

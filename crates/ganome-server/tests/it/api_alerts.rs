@@ -158,6 +158,15 @@ async fn story(s: Server) {
         .publish_knowledge_release(&curator, shipped)
         .await
         .unwrap();
+    // The re-interpretation ran as a job: the data center sees it done; a clinician does not.
+    let curator_token = token(&s, "curator").await;
+    let (st, queue) = get(&http, &curator_token, url("/api/v1/jobs/reinterpretation")).await;
+    assert_eq!(st, StatusCode::OK, "{queue}");
+    assert_eq!(queue["counts"]["done"], json!(1), "{queue}");
+    assert_eq!(queue["counts"]["queued"], json!(0), "{queue}");
+    assert_eq!(queue["failed"], json!([]));
+    let (st, _) = get(&http, &clinician, url("/api/v1/jobs/reinterpretation")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
     let (st, alerts) = get(&http, &clinician, url("/api/v1/alerts?unacknowledged=true")).await;
     assert_eq!(st, StatusCode::OK, "{alerts}");
     let list = alerts.as_array().unwrap();
