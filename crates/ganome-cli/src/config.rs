@@ -89,9 +89,9 @@ impl StoreArgs {
         match Ganome::open(&url, blobs, key).await {
             Ok(g) => Ok(g),
             // The message says what to do; the URL adds nothing.
-            Err(ganome_service::ServiceError::Store(e @ ganome_store::StoreError::MasterKey(_))) => {
-                Err(e.into())
-            }
+            Err(ganome_service::ServiceError::Store(
+                e @ ganome_store::StoreError::MasterKey(_),
+            )) => Err(e.into()),
             Err(e) => Err(anyhow::Error::new(e).context(format!(
                 "cannot open the database ({}); check GANOME_DATABASE_URL or --data-dir",
                 redact(&url)

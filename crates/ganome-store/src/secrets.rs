@@ -276,7 +276,11 @@ mod tests {
         let key = MasterKey::generate();
         assert_eq!(MasterKey::parse(&key.to_base64()).unwrap(), key);
         assert_eq!(MasterKey::parse(&hex::encode(key.0)).unwrap(), key);
-        assert!(MasterKey::parse("c2hvcnQ=").unwrap_err().contains("32 bytes"));
+        assert!(
+            MasterKey::parse("c2hvcnQ=")
+                .unwrap_err()
+                .contains("32 bytes")
+        );
         assert!(format!("{key:?}").contains("redacted"));
     }
 

@@ -105,7 +105,9 @@ pub async fn rotate(
             path.display()
         );
     }
-    let sql = SqlStore::connect(&url).await.context("cannot open the database")?;
+    let sql = SqlStore::connect(&url)
+        .await
+        .context("cannot open the database")?;
     sql.migrate().await?;
     sql.unlock(source.clone()).await?;
     let report = sql.rotate_master_key(new_key, new_origin).await?;
@@ -158,6 +160,9 @@ mod tests {
         assert_ne!(old, new);
         // Reopening with the replaced key file works and the pseudonymisation key is kept.
         let ganome = store.open().await.unwrap();
-        assert_eq!(ganome.store().facility_secret("K001").await.unwrap(), secret);
+        assert_eq!(
+            ganome.store().facility_secret("K001").await.unwrap(),
+            secret
+        );
     }
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use ganome_core::Timestamp;
 
 use super::SqlStore;
-use crate::secrets::{CHECK_TEXT, KeySource, MasterKey, PREFIX, RotationReport, SecretBox};
 use crate::StoreError;
+use crate::secrets::{CHECK_TEXT, KeySource, MasterKey, PREFIX, RotationReport, SecretBox};
 
 /// The tables with sealed secrets: (table, id column, secret column).
 const SEALED: [(&str, &str, &str); 2] = [
