@@ -111,6 +111,22 @@ pub async fn rotate(
     sql.migrate().await?;
     sql.unlock(source.clone()).await?;
     let report = sql.rotate_master_key(new_key, new_origin).await?;
+    sql.append_audit(&ganome_store::AuditEntry {
+        at: ganome_core::Timestamp::now(),
+        user_id: None,
+        username: None,
+        role: None,
+        facility_id: None,
+        action: "secrets.rotate".to_owned(),
+        entity_type: "master_key".to_owned(),
+        entity_id: None,
+        outcome: "ok".to_owned(),
+        detail: Some(format!(
+            "by an operator: {} facility keys and {} second-factor secrets re-encrypted",
+            report.facility_secrets, report.second_factors
+        )),
+    })
+    .await?;
     if let KeySource::File(path) = &source {
         new_key.replace_file(path).with_context(|| {
             format!(
