@@ -67,8 +67,10 @@ impl SqlStore {
             KeySource::File(path) => {
                 let key = MasterKey::generate();
                 key.write_new_file(&path)?;
-                tracing::info!(
-                    "created the master key {}; back it up apart from the database",
+                // Warned (shown by default) because the operator must back it up.
+                tracing::warn!(
+                    "created the master key {} that encrypts the database's secrets; back it \
+                     up apart from the database (docs/security.md)",
                     path.display()
                 );
                 key
