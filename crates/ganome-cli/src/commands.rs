@@ -10,5 +10,6 @@ pub mod kb;
 pub mod living;
 pub mod report;
 pub mod scenario;
+pub mod secrets;
 pub mod serve;
 pub mod txdb;

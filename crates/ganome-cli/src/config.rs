@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use ganome_service::Ganome;
-use ganome_store::BlobStore;
+use ganome_store::{BlobStore, KeySource, secrets::MASTER_KEY_FILE};
 use serde::Deserialize;
 
 /// Options shared by commands that open the data store.
@@ -53,10 +53,29 @@ impl StoreArgs {
         }
     }
 
-    /// Opens the services as configured, migrating the database.
+    /// The database URL: flag or environment, else the file's, else SQLite in the data folder.
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        let file = self.file_config()?;
+        Ok(self
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| sqlite_url(&self.data_dir)))
+    }
+
+    /// Where the master key comes from: `GANOME_MASTER_KEY` when set, else (embedded SQLite
+    /// only) the key file `DATA_DIR/master.key`, created on first run. PostgreSQL needs the
+    /// variable: every server of one database must share the key.
+    pub fn key_source(&self, database_url: &str) -> anyhow::Result<KeySource> {
+        let file = database_url
+            .starts_with("sqlite:")
+            .then(|| self.data_dir.join(MASTER_KEY_FILE));
+        Ok(KeySource::from_env(file)?)
+    }
+
+    /// Opens the services as configured, migrating the database and unlocking its secrets.
     pub async fn open(&self) -> anyhow::Result<Ganome> {
         let file = self.file_config()?;
-        let database_url = self.database_url.clone().or(file.database_url);
         let object_store_url = self.object_store_url.clone().or(file.object_store_url);
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("cannot create data folder {}", self.data_dir.display()))?;
@@ -65,13 +84,19 @@ impl StoreArgs {
                 .with_context(|| format!("cannot open object store {url}"))?,
             None => BlobStore::local(&self.data_dir.join("files"))?,
         };
-        let url = database_url.unwrap_or_else(|| sqlite_url(&self.data_dir));
-        Ganome::open(&url, blobs).await.with_context(|| {
-            format!(
+        let url = self.database_url()?;
+        let key = self.key_source(&url)?;
+        match Ganome::open(&url, blobs, key).await {
+            Ok(g) => Ok(g),
+            // The message says what to do; the URL adds nothing.
+            Err(ganome_service::ServiceError::Store(
+                e @ ganome_store::StoreError::MasterKey(_),
+            )) => Err(e.into()),
+            Err(e) => Err(anyhow::Error::new(e).context(format!(
                 "cannot open the database ({}); check GANOME_DATABASE_URL or --data-dir",
                 redact(&url)
-            )
-        })
+            ))),
+        }
     }
 }
 

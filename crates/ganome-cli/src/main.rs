@@ -1,4 +1,4 @@
-//! The `ganome` command: serve, demo, annotate, txdb, hgvs, kb, user, token, audit.
+//! The `ganome` command: serve, demo, annotate, txdb, hgvs, kb, user, token, audit, secrets.
 
 mod commands;
 mod config;
@@ -27,6 +27,8 @@ enum Command {
     Token(commands::admin::TokenArgs),
     /// Verify the audit log's hash chain.
     Audit(commands::admin::AuditArgs),
+    /// The master key that encrypts secrets in the database: rotate it, generate one.
+    Secrets(commands::secrets::SecretsArgs),
     /// Annotate a variant file (consequences, HGVS; findings report).
     Annotate(commands::annotate::AnnotateArgs),
     /// Build or inspect a transcript database.
@@ -65,6 +67,7 @@ fn main() -> anyhow::Result<()> {
         Command::User(args) => runtime()?.block_on(commands::admin::user(args)),
         Command::Token(args) => runtime()?.block_on(commands::admin::token(args)),
         Command::Audit(args) => runtime()?.block_on(commands::admin::audit(args)),
+        Command::Secrets(args) => runtime()?.block_on(commands::secrets::run(args)),
         Command::Annotate(args) => commands::annotate::run(args),
         Command::Txdb(args) => commands::txdb::run(args),
         Command::Hgvs(args) => commands::hgvs::run(args),

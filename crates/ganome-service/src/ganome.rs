@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-use ganome_store::{AuditEntry, BlobStore, SqlStore, Store};
+use ganome_store::{AuditEntry, BlobStore, KeySource, SqlStore, Store};
 
 use crate::{Actor, AnnotationEngine, ServiceError};
 
@@ -58,7 +58,9 @@ impl Ganome {
         }
     }
 
-    /// The embedded default: SQLite at `DIR/ganome.db`, files under `DIR/files`; migrated.
+    /// The embedded default: SQLite at `DIR/ganome.db`, files under `DIR/files`, secrets
+    /// encrypted under `GANOME_MASTER_KEY` or else the key file `DIR/master.key` (created on
+    /// first use); migrated.
     pub async fn open_embedded(data_dir: &Path) -> Result<Ganome, ServiceError> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
             ServiceError::Store(ganome_store::StoreError::Config(format!(
@@ -68,13 +70,20 @@ impl Ganome {
         })?;
         let url = format!("sqlite://{}?mode=rwc", data_dir.join("ganome.db").display());
         let blobs = BlobStore::local(&data_dir.join("files"))?;
-        Ganome::open(&url, blobs).await
+        let key = KeySource::from_env(Some(data_dir.join(ganome_store::secrets::MASTER_KEY_FILE)))?;
+        Ganome::open(&url, blobs, key).await
     }
 
-    /// Connects to a database URL, migrates, and uses `blobs` for files.
-    pub async fn open(database_url: &str, blobs: BlobStore) -> Result<Ganome, ServiceError> {
+    /// Connects to a database URL, migrates, unlocks the secrets with the master key from
+    /// `key` (encrypting any still in clear), and uses `blobs` for files.
+    pub async fn open(
+        database_url: &str,
+        blobs: BlobStore,
+        key: KeySource,
+    ) -> Result<Ganome, ServiceError> {
         let store = SqlStore::connect(database_url).await?;
         store.migrate().await?;
+        store.unlock(key).await?;
         Ok(Ganome::new(Arc::new(store), blobs, GanomeConfig::default()))
     }
 

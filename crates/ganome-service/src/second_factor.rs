@@ -16,9 +16,9 @@
 //! [`LOGIN_FAILURE_LIMIT`] failures (wrong password, or wrong code) within
 //! [`LOGIN_THROTTLE_MINUTES`] minutes the name is locked for [`LOGIN_THROTTLE_MINUTES`]
 //! minutes, and every attempt meanwhile is refused, the right password included, without
-//! checking it. A successful login forgets the failures. The secret is stored in clear (the
-//! server must compute codes from it); the database is protected like the patient data it
-//! already holds.
+//! checking it. A successful login forgets the failures. The server must compute codes from
+//! the secret, so the store keeps it encrypted under the master key rather than hashed
+//! (`ganome_store::secrets`); this module only ever sees it decrypted.
 //!
 //! Every method takes the clock as a parameter in its `_at` form so that tests fix the time
 //! and do not flake at step boundaries; adapters call the forms without `_at`.

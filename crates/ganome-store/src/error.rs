@@ -28,6 +28,10 @@ pub enum StoreError {
     /// A configuration value is unusable (e.g. an unsupported database URL).
     #[error("configuration error: {0}")]
     Config(String),
+    /// The master key that encrypts the database's secrets is missing, unreadable or wrong;
+    /// the message says what to do.
+    #[error("master key: {0}")]
+    MasterKey(String),
 }
 
 impl StoreError {

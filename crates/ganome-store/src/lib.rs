@@ -8,6 +8,10 @@
 //! use ganome_store::{SqlStore, Store};
 //! let store = SqlStore::connect("sqlite://ganome-data/ganome.db?mode=rwc").await?;
 //! store.migrate().await?;
+//! // Secrets (pseudonymisation keys, TOTP secrets) are encrypted under a master key.
+//! store
+//!     .unlock(ganome_store::KeySource::File("ganome-data/master.key".into()))
+//!     .await?;
 //! let facilities = store.list_facilities().await?;
 //! # Ok(()) }
 //! ```
@@ -23,6 +27,7 @@ mod jobs;
 mod model;
 mod research;
 mod second_factor;
+pub mod secrets;
 mod sql;
 mod store;
 pub mod testing;
@@ -51,5 +56,6 @@ pub use research::{
     ResearchScope, ResearchStore,
 };
 pub use second_factor::{SecondFactor, SecondFactorStore};
+pub use secrets::{KeySource, MasterKey, RotationReport};
 pub use sql::{Backend, SqlStore};
 pub use store::Store;

@@ -27,6 +27,7 @@ mod indicators;
 mod jobs;
 mod research;
 mod second_factor;
+mod secrets;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -47,6 +48,9 @@ pub struct SqlStore {
     /// SQLite allows one writer at a time; serialising writes in-process avoids
     /// `SQLITE_BUSY` on read-then-write transactions. PostgreSQL needs no such lock.
     write_lock: Option<Arc<Mutex<()>>>,
+    /// The master key that seals secrets, once [`SqlStore::unlock`] has checked it (shared
+    /// by clones, swapped by a rotation).
+    secrets: Arc<std::sync::RwLock<Option<Arc<crate::secrets::SecretBox>>>>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -113,6 +117,7 @@ impl SqlStore {
             pool,
             backend,
             write_lock,
+            secrets: Arc::default(),
         })
     }
 
@@ -582,6 +587,8 @@ impl Store for SqlStore {
     }
 
     async fn facility_secret(&self, facility_id: &str) -> Result<Vec<u8>, StoreError> {
+        const T: &str = "facility_secrets";
+        let secrets = self.secret_box()?;
         let read = |pool: AnyPool, id: String| async move {
             let row: Option<(String,)> =
                 sqlx::query_as("SELECT secret_hex FROM facility_secrets WHERE facility_id = $1")
@@ -590,17 +597,18 @@ impl Store for SqlStore {
                     .await?;
             Ok::<_, StoreError>(row.map(|(h,)| h))
         };
-        let hex_secret = match read(self.pool.clone(), facility_id.to_owned()).await? {
+        let sealed = match read(self.pool.clone(), facility_id.to_owned()).await? {
             Some(h) => h,
             None => {
                 let _w = self.write().await;
                 let fresh: [u8; 32] = rand_bytes();
+                let value = secrets.seal(T, facility_id, hex::encode(fresh).as_bytes())?;
                 sqlx::query(
                     "INSERT INTO facility_secrets (facility_id, secret_hex) VALUES ($1, $2) \
                      ON CONFLICT (facility_id) DO NOTHING",
                 )
                 .bind(facility_id.to_owned())
-                .bind(hex::encode(fresh))
+                .bind(value)
                 .execute(&self.pool)
                 .await?;
                 read(self.pool.clone(), facility_id.to_owned())
@@ -608,8 +616,9 @@ impl Store for SqlStore {
                     .ok_or_else(|| StoreError::Conflict(format!("no facility '{facility_id}'")))?
             }
         };
+        let hex_secret = secrets.open_text(T, facility_id, &sealed)?;
         hex::decode(&hex_secret).map_err(|e| StoreError::Corrupt {
-            table: "facility_secrets",
+            table: T,
             message: e.to_string(),
         })
     }

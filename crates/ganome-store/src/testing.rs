@@ -3,7 +3,7 @@
 
 use sqlx::Executor;
 
-use crate::{SqlStore, Store, StoreError};
+use crate::{KeySource, MasterKey, SqlStore, Store, StoreError};
 
 /// A store that lives as long as this value (its SQLite folder is removed on drop).
 pub struct TestStore {
@@ -13,6 +13,8 @@ pub struct TestStore {
     pub store: SqlStore,
     /// The database URL (for tools that open their own connection).
     pub url: String,
+    /// The master key the store's secrets are encrypted with (random per test store).
+    pub key: MasterKey,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -25,10 +27,13 @@ pub async fn sqlite() -> Result<TestStore, StoreError> {
     );
     let store = SqlStore::connect(&url).await?;
     store.migrate().await?;
+    let key = MasterKey::generate();
+    store.unlock(test_key(&key)).await?;
     Ok(TestStore {
         name: "sqlite",
         store,
         url,
+        key,
         _dir: Some(dir),
     })
 }
@@ -47,12 +52,23 @@ pub async fn postgres(base_url: &str) -> Result<TestStore, StoreError> {
     url.set_path(&format!("/{name}"));
     let store = SqlStore::connect(url.as_str()).await?;
     store.migrate().await?;
+    let key = MasterKey::generate();
+    store.unlock(test_key(&key)).await?;
     Ok(TestStore {
         name: "postgres",
         store,
         url: url.to_string(),
+        key,
         _dir: None,
     })
+}
+
+/// `key` as a [`KeySource`] for [`SqlStore::unlock`].
+pub fn test_key(key: &MasterKey) -> KeySource {
+    KeySource::Given {
+        key: key.clone(),
+        origin: "the test key".to_owned(),
+    }
 }
 
 /// SQLite, plus PostgreSQL when `GANOME_TEST_POSTGRES_URL` is set.

@@ -8,6 +8,7 @@ mod indicators;
 mod jobs;
 mod research;
 mod second_factor;
+mod secrets;
 mod story;
 mod support;
 mod web_queries;

@@ -14,6 +14,7 @@ const T: &str = "user_second_factors";
 #[async_trait]
 impl SecondFactorStore for SqlStore {
     async fn get_second_factor(&self, user_id: &str) -> Result<Option<SecondFactor>, StoreError> {
+        let secrets = self.secret_box()?;
         let row = sqlx::query(
             "SELECT user_id, totp_secret, confirmed, created_at, enabled_at, last_step \
              FROM user_second_factors WHERE user_id = $1",
@@ -24,7 +25,7 @@ impl SecondFactorStore for SqlStore {
         row.map(|r| {
             Ok(SecondFactor {
                 user_id: r.try_get("user_id")?,
-                secret: r.try_get("totp_secret")?,
+                secret: secrets.open_text(T, user_id, &r.try_get::<String, _>("totp_secret")?)?,
                 confirmed: r.try_get::<i64, _>("confirmed")? != 0,
                 created_at: parse_time_col(T, &r.try_get::<String, _>("created_at")?)?,
                 enabled_at: opt_time(T, r.try_get("enabled_at")?)?,
@@ -40,6 +41,7 @@ impl SecondFactorStore for SqlStore {
         secret: &str,
         at: Timestamp,
     ) -> Result<(), StoreError> {
+        let sealed = self.secret_box()?.seal(T, user_id, secret.as_bytes())?;
         let _w = self.write().await;
         let done = sqlx::query(
             "INSERT INTO user_second_factors (user_id, totp_secret, confirmed, created_at, \
@@ -49,7 +51,7 @@ impl SecondFactorStore for SqlStore {
              WHERE user_second_factors.confirmed = $3",
         )
         .bind(user_id.to_owned())
-        .bind(secret.to_owned())
+        .bind(sealed)
         .bind(0_i64)
         .bind(at.to_string())
         .execute(&self.pool)
@@ -69,14 +71,28 @@ impl SecondFactorStore for SqlStore {
         step: i64,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
+        // The stored value is encrypted with a random nonce, so the secret is compared after
+        // decryption and the update is conditional on the exact stored value: a secret
+        // replaced in between (a new enrolment) makes the update change nothing.
         let _w = self.write().await;
+        let stored: Option<(String,)> =
+            sqlx::query_as("SELECT totp_secret FROM user_second_factors WHERE user_id = $1")
+                .bind(user_id.to_owned())
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((stored,)) = stored else {
+            return Ok(false);
+        };
+        if self.secret_box()?.open_text(T, user_id, &stored)? != secret {
+            return Ok(false);
+        }
         let done = sqlx::query(
             "UPDATE user_second_factors SET last_step = $3, confirmed = $4, \
              enabled_at = COALESCE(enabled_at, $5) \
              WHERE user_id = $1 AND totp_secret = $2 AND (last_step IS NULL OR last_step < $3)",
         )
         .bind(user_id.to_owned())
-        .bind(secret.to_owned())
+        .bind(stored)
         .bind(step)
         .bind(1_i64)
         .bind(at.to_string())
