@@ -9,10 +9,11 @@ use ganome_core::Role;
 use ganome_knowledge::KnowledgeRelease;
 use ganome_store::testing;
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 
-use crate::api_story::{Server, add_user, egfr_case_over_http, start_with_findings, token};
+use crate::api_story::{
+    Server, add_user, csrf_of, egfr_case_over_http, page, start_with_findings, token, web_login,
+};
 
 #[tokio::test]
 async fn api_alerts_story_on_every_backend() {
@@ -43,37 +44,6 @@ async fn get(http: &reqwest::Client, who: &str, url: String) -> (StatusCode, Val
     let r = http.get(url).bearer_auth(who).send().await.unwrap();
     let st = r.status();
     (st, r.json().await.unwrap_or(Value::Null))
-}
-
-/// A browser-like client of the web pages, signed in as `name`.
-async fn web_login(s: &Server, name: &str) -> reqwest::Client {
-    let mut same_origin = HeaderMap::new();
-    same_origin.insert("origin", HeaderValue::from_str(&s.base).unwrap());
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(same_origin)
-        .build()
-        .unwrap();
-    let r = c
-        .post(format!("{}/login", s.base))
-        .form(&[("username", name), ("password", "a long test password")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    c
-}
-
-async fn page(c: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let r = c.get(url).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
-fn csrf_of(page: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let at = page.find(marker).expect("a form with a token") + marker.len();
-    page[at..at + 64].to_owned()
 }
 
 /// From now on the server issues findings under the shipped knowledge without osimertinib's

@@ -8,10 +8,11 @@
 use ganome_core::{FacilityKind, Role};
 use ganome_store::{NewFacility, testing};
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 
-use crate::api_story::{Server, add_user, egfr_case_over_http, start_with_findings, token};
+use crate::api_story::{
+    Server, add_user, csrf_of, egfr_case_over_http, page, start_with_findings, token, web_login,
+};
 
 #[tokio::test]
 async fn api_research_story_on_every_backend() {
@@ -248,37 +249,6 @@ async fn story(s: Server) {
     );
 
     web(&s).await;
-}
-
-/// A browser-like client of the web pages, signed in as `name`.
-async fn web_login(s: &Server, name: &str) -> reqwest::Client {
-    let mut same_origin = HeaderMap::new();
-    same_origin.insert("origin", HeaderValue::from_str(&s.base).unwrap());
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(same_origin)
-        .build()
-        .unwrap();
-    let r = c
-        .post(format!("{}/login", s.base))
-        .form(&[("username", name), ("password", "a long test password")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    c
-}
-
-async fn page(c: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let r = c.get(url).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
-fn csrf_of(page: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let at = page.find(marker).expect("a form with a token") + marker.len();
-    page[at..at + 64].to_owned()
 }
 
 /// The pages: the researcher applies with the form, the reviewer approves with a zero

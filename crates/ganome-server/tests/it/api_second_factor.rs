@@ -17,7 +17,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 
-use crate::api_story::{Server, add_user, login, start};
+use crate::api_story::{Server, add_user, csrf_of, login, start};
 
 const PASSWORD: &str = "a long test password";
 
@@ -71,12 +71,6 @@ fn web_client(s: &Server) -> reqwest::Client {
         .default_headers(same_origin)
         .build()
         .unwrap()
-}
-
-fn csrf_of(page: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let at = page.find(marker).expect("a form with a token") + marker.len();
-    page[at..at + 64].to_owned()
 }
 
 async fn story(s: Server) {

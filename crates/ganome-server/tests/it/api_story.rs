@@ -4,6 +4,7 @@ use ganome_core::Role;
 use ganome_service::{CreateUser, Ganome, GanomeConfig};
 use ganome_store::{BlobStore, Store, testing};
 use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 use sha2::Digest;
 
@@ -123,6 +124,40 @@ pub(crate) async fn egfr_case_over_http(
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED, "{:?}", r.text().await);
     cid
+}
+
+/// A browser-like client of the web pages (same origin, cookies, no redirects followed),
+/// signed in as `name` through the login form.
+pub(crate) async fn web_login(s: &Server, name: &str) -> reqwest::Client {
+    let mut same_origin = HeaderMap::new();
+    same_origin.insert("origin", HeaderValue::from_str(&s.base).unwrap());
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(same_origin)
+        .build()
+        .unwrap();
+    let r = c
+        .post(format!("{}/login", s.base))
+        .form(&[("username", name), ("password", "a long test password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    c
+}
+
+/// A page's status and HTML.
+pub(crate) async fn page(c: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let r = c.get(url).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// The form token on a page.
+pub(crate) fn csrf_of(page: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let at = page.find(marker).expect("a form with a token") + marker.len();
+    page[at..at + 64].to_owned()
 }
 
 /// A logged-in browser-like client (session cookie).

@@ -9,15 +9,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 use sha2::Digest;
 
-use crate::api_story::{add_user, start};
-
-fn csrf_of(page: &str) -> String {
-    let at = page
-        .find("name=\"csrf\" value=\"")
-        .expect("a form with a token")
-        + "name=\"csrf\" value=\"".len();
-    page[at..at + 64].to_owned()
-}
+use crate::api_story::{add_user, csrf_of, start};
 
 #[tokio::test]
 async fn web_forms_tokens_fragments_and_languages() {
