@@ -44,7 +44,7 @@ use crate::AppState;
         panel::create_meeting, panel::list_meetings, panel::get_meeting, panel::finalise_meeting,
         panel::add_review, panel::list_reviews, panel::get_review, panel::sign_off,
         followup::explain, followup::treat, followup::outcome, followup::clinical,
-        followup::fhir_recommendations, followup::list_treatments, followup::response,
+        followup::fhir_recommendations, followup::phenopacket, followup::list_treatments, followup::response,
         followup::adverse_event,
         indicators::json, indicators::csv,
         research::duo_terms, research::list, research::submit, research::get_one, research::decide, research::build, research::counts, research::download,
@@ -149,6 +149,7 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/v1/cases/{id}/fhir/recommendations",
             get(followup::fhir_recommendations),
         )
+        .route("/api/v1/cases/{id}/phenopacket", get(followup::phenopacket))
         .route("/api/v1/cases/{id}/results", post(files::upload_many))
         .route(
             "/api/v1/cases/{id}/findings",

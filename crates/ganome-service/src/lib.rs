@@ -31,6 +31,7 @@ pub mod jobs;
 pub mod network;
 pub mod panel;
 mod patients;
+pub mod phenopacket;
 pub mod research;
 pub mod scenario;
 pub mod second_factor;

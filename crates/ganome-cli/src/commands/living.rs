@@ -895,6 +895,36 @@ mod tests {
             }
             if c.state == FollowedUp {
                 assert!(!record.treatments.is_empty());
+                // The case as a phenopacket: the latest findings' alterations and the
+                // treatments with their responses, every CURIE prefix declared.
+                let packet = ganome.case_phenopacket(&admin, &c.id).await.unwrap();
+                let latest = v.last().unwrap();
+                let interpretations =
+                    &packet["interpretations"][0]["diagnosis"]["genomicInterpretations"];
+                assert_eq!(packet["interpretations"][0]["id"], latest.id.as_str());
+                assert_eq!(
+                    interpretations.as_array().unwrap().len() as i64,
+                    latest.alterations,
+                    "{}",
+                    c.case_number
+                );
+                let actions = packet["medicalActions"].as_array().unwrap();
+                assert_eq!(actions.len(), record.treatments.len());
+                let responses = record
+                    .treatments
+                    .iter()
+                    .filter(|t| t.best_response.is_some())
+                    .count();
+                assert_eq!(
+                    actions
+                        .iter()
+                        .filter(|a| a["responseToTreatment"]["id"]
+                            .as_str()
+                            .is_some_and(|id| id.starts_with("ganome.recist:")))
+                        .count(),
+                    responses
+                );
+                ganome_service::phenopacket::check_prefixes(&packet).unwrap();
             }
         }
         // The indicators see the walked loop as the workflows wrote it (the per-case facts

@@ -135,3 +135,18 @@ pub(crate) async fn adverse_event(
     let t = state.ganome.add_adverse_event(&actor, &id, req).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
+
+/// The case as a GA4GH Phenopacket v2: subject (opaque id, sex, vital status), tumour type
+/// (OncoTree), specimen, the latest findings' alterations as genomic interpretations, and
+/// treatments with their RECIST best response.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/phenopacket", tag = "follow-up",
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, body = Object),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn phenopacket(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(state.ganome.case_phenopacket(&actor, &id).await?))
+}

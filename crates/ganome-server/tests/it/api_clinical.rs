@@ -313,6 +313,7 @@ async fn story(s: Server) {
         format!("/api/v1/panel/reviews/{rid}"),
         format!("/api/v1/cases/{cid}/clinical"),
         format!("/api/v1/cases/{cid}/fhir/recommendations"),
+        format!("/api/v1/cases/{cid}/phenopacket"),
     ] {
         let (st, _) = api.get(&other_chair, &path).await;
         assert_eq!(st, StatusCode::FORBIDDEN, "{path}");
@@ -439,4 +440,24 @@ async fn story(s: Server) {
             .iter()
             .any(|e| { e["resource"]["derivedFrom"][0]["reference"] == format!("Task/{rec_id}") })
     );
+    // The same case as a phenopacket: findings as interpretations, the treatment, declared
+    // prefixes.
+    let r = api
+        .http
+        .get(format!("{}/api/v1/cases/{cid}/phenopacket", s.base))
+        .bearer_auth(&clinician)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let packet: Value = r.json().await.unwrap();
+    assert_eq!(packet["metaData"]["phenopacketSchemaVersion"], "2.0");
+    assert!(
+        packet["diseases"][0]["term"]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("oncotree:")
+    );
+    assert!(!packet["medicalActions"].as_array().unwrap().is_empty());
+    ganome_service::phenopacket::check_prefixes(&packet).unwrap();
 }
