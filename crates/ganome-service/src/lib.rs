@@ -15,6 +15,7 @@
 pub mod access;
 mod actor;
 pub mod alerts;
+pub mod beacon;
 mod audit_trail;
 mod auth;
 mod cases;
