@@ -492,10 +492,17 @@ impl Matcher {
                     return false;
                 }
                 let Some(change) = change else { return true };
-                a.hgvs_p
+                // `NP_005219.2:p.(Leu858Arg)`; else the label's change (`EGFR L858R`).
+                let from_hgvs = a
+                    .hgvs_p
                     .as_deref()
-                    .and_then(|p| ProteinChange::parse(p).ok())
-                    .is_some_and(|p| p.to_string() == *change)
+                    .map(|p| p.rsplit_once(':').map_or(p, |(_, p)| p));
+                let from_label = a.label.split_whitespace().nth(1);
+                [from_hgvs, from_label]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| ProteinChange::parse(p).ok())
+                    .any(|p| p.to_string() == *change)
             }
         }
     }
