@@ -1,8 +1,8 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document.
 
 mod alerts;
-mod beacon;
 mod audit;
+mod beacon;
 mod cases;
 mod facilities;
 mod files;

@@ -349,6 +349,7 @@ enum Matcher {
     },
 }
 
+#[derive(Debug)]
 struct Checked {
     matcher: Matcher,
     oncotree: Vec<String>,
@@ -376,7 +377,10 @@ fn check(req: &VariantRequest) -> Result<Checked, ValidationErrors> {
             Some((p, code)) if p.eq_ignore_ascii_case("oncotree") && !code.trim().is_empty() => {
                 oncotree.push(code.trim().to_ascii_uppercase());
             }
-            _ => errors.add("filters", format!("unsupported filter {f:?} (oncotree:CODE)")),
+            _ => errors.add(
+                "filters",
+                format!("unsupported filter {f:?} (oncotree:CODE)"),
+            ),
         }
     }
     let sequence = req.reference_name.is_some()
@@ -426,9 +430,8 @@ fn check(req: &VariantRequest) -> Result<Checked, ValidationErrors> {
             "required for a sequence query (GRCh38)",
         );
         let bases_ok = |b: &Option<String>| {
-            b.as_deref().is_none_or(|b| {
-                !b.is_empty() && b.chars().all(|c| "ACGTNacgtn".contains(c))
-            })
+            b.as_deref()
+                .is_none_or(|b| !b.is_empty() && b.chars().all(|c| "ACGTNacgtn".contains(c)))
         };
         errors.check(
             bases_ok(&req.reference_bases),
@@ -686,8 +689,7 @@ impl Ganome {
             let page = self.store.list_cases(&filter).await?;
             let n = page.len() as i64;
             for case in page {
-                if !checked.oncotree.is_empty() && !checked.oncotree.contains(&case.oncotree_code)
-                {
+                if !checked.oncotree.is_empty() && !checked.oncotree.contains(&case.oncotree_code) {
                     continue;
                 }
                 if patients.contains(&case.patient_id) {

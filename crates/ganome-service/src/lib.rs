@@ -15,9 +15,9 @@
 pub mod access;
 mod actor;
 pub mod alerts;
-pub mod beacon;
 mod audit_trail;
 mod auth;
+pub mod beacon;
 mod cases;
 mod error;
 mod facilities;

@@ -57,7 +57,11 @@ fn has_shape(example: &Value, actual: &Value, path: &str) {
 fn check_variant_response(example: &str, r: &Value) {
     let ex: Value = serde_json::from_str(example).unwrap();
     has_shape(&ex["meta"], &r["meta"], "meta");
-    has_shape(&ex["responseSummary"], &r["responseSummary"], "responseSummary");
+    has_shape(
+        &ex["responseSummary"],
+        &r["responseSummary"],
+        "responseSummary",
+    );
     // Required by the framework's response meta schema, not in the old examples.
     assert!(r["meta"]["returnedGranularity"].is_string());
     assert!(r["meta"]["receivedRequestSummary"]["requestedGranularity"].is_string());
@@ -191,8 +195,7 @@ async fn story(s: Server) {
     for q in [
         "geneId=BRAF&aminoacidChange=V600E".to_owned(),
         "geneId=EGFR&aminoacidChange=T790M".into(),
-        "assemblyId=GRCh38&referenceName=7&start=55191822&referenceBases=T&alternateBases=G"
-            .into(),
+        "assemblyId=GRCh38&referenceName=7&start=55191822&referenceBases=T&alternateBases=G".into(),
         format!("{SEQ}&filters=oncotree:COAD"),
         format!("{GENE}&filters=oncotree:COAD"),
     ] {
@@ -238,7 +241,10 @@ async fn story(s: Server) {
         ("", "requestParameters"),
         ("assemblyId=GRCh37&geneId=EGFR", "assemblyId"),
         ("geneId=EGFR&filters=NCIT:C3058", "filters"),
-        ("assemblyId=GRCh38&referenceName=7&start=x&alternateBases=G", "start"),
+        (
+            "assemblyId=GRCh38&referenceName=7&start=x&alternateBases=G",
+            "start",
+        ),
     ] {
         let r = get(&univ, &format!("/api/beacon/v2/g_variants?{q}"))
             .await
@@ -306,7 +312,10 @@ async fn story(s: Server) {
         .iter()
         .find(|r| {
             r.entry.username.as_deref() == Some("univ")
-                && r.entry.detail.as_deref().is_some_and(|d| d.contains("p.Leu858Arg"))
+                && r.entry
+                    .detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("p.Leu858Arg"))
         })
         .expect("the researcher's gene query is audited");
     assert_eq!(researcher.entry.role.as_deref(), Some("researcher"));
@@ -324,5 +333,12 @@ async fn story(s: Server) {
         .find(|r| r.entry.outcome == "denied" && r.entry.role.as_deref() == Some("lab"))
         .expect("the lab's refused query is audited");
     assert_eq!(denied.entry.facility_id.as_deref(), Some("L01"));
-    assert!(denied.entry.detail.as_deref().unwrap().contains("g_variants"));
+    assert!(
+        denied
+            .entry
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("g_variants")
+    );
 }
