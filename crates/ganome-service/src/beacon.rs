@@ -592,7 +592,7 @@ impl Ganome {
                 "$schema": "https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main/framework/json/configuration/beaconConfigurationSchema.json",
                 "maturityAttributes": {"productionStatus": "PROD"},
                 "securityAttributes": {
-                    "defaultGranularity": "boolean",
+                    "defaultGranularity": "count",
                     "securityLevels": ["REGISTERED"],
                 },
                 "entryTypes": entry_types(),
