@@ -6,16 +6,15 @@
 //! withdrawn (`research::release::eligible_consent`, the rule releases use). Every query is
 //! audited (`beacon.query`). The rules and their reasons are in `docs/beacon.md`.
 //!
-//! This slice scans the cases' latest report JSON per request (no index table); the time it
-//! takes is measured in `docs/beacon.md`.
+//! Queries read the Beacon index (`beacon_variants`, one row per reported alteration, written
+//! with each findings version in its transaction), then the consents of the matching
+//! patients only.
 
 use std::collections::BTreeSet;
 
 use ganome_core::{ResearchSector, Role, Timestamp, ValidationErrors};
 use ganome_knowledge::protein::ProteinChange;
-use ganome_report::FindingsReport;
-use ganome_report::model::AlterationFinding;
-use ganome_store::{CaseFilter, CaseScope};
+use ganome_store::{BeaconVariant, normalize_chromosome as chromosome};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -299,41 +298,6 @@ pub fn summarise(n: u64, counts_allowed: bool, requested: &str) -> (ResponseSumm
     }
 }
 
-/// `7` for `7`, `chr7`, `NC_000007.14`; `X`, `Y`, `MT` likewise.
-fn chromosome(name: &str) -> String {
-    let n = name.trim();
-    if let Some(acc) = n.strip_prefix("NC_") {
-        let num = acc.split('.').next().unwrap_or("");
-        return match num.trim_start_matches('0') {
-            "23" => "X".into(),
-            "24" => "Y".into(),
-            "12920" => "MT".into(),
-            other => other.to_owned(),
-        };
-    }
-    let n = n
-        .strip_prefix("chr")
-        .or_else(|| n.strip_prefix("CHR"))
-        .unwrap_or(n);
-    match n.to_ascii_uppercase().as_str() {
-        "M" => "MT".into(),
-        other => other.to_owned(),
-    }
-}
-
-/// A report's genomic position `chr7:55191822 T>G` as (chromosome, 1-based position, ref, alt).
-fn parse_genomic(g: &str) -> Option<(String, u64, String, String)> {
-    let (loc, change) = g.trim().split_once(' ')?;
-    let (chrom, pos) = loc.rsplit_once(':')?;
-    let (r, a) = change.split_once('>')?;
-    Some((
-        chromosome(chrom),
-        pos.parse().ok()?,
-        r.to_ascii_uppercase(),
-        a.to_ascii_uppercase(),
-    ))
-}
-
 /// The checked form of a request.
 #[derive(Debug)]
 enum Matcher {
@@ -471,7 +435,18 @@ fn check(req: &VariantRequest) -> Result<Checked, ValidationErrors> {
 }
 
 impl Matcher {
-    fn matches(&self, a: &AlterationFinding, genome_build: &str) -> bool {
+    /// The index lookup: by gene, or by (chromosome, 1-based position).
+    fn lookup(&self) -> (Option<&str>, Option<(&str, i64)>) {
+        match self {
+            Matcher::Gene { gene, .. } => (Some(gene), None),
+            Matcher::Sequence { chrom, start0, .. } => (
+                None,
+                Some((chrom, i64::try_from(*start0).unwrap_or(i64::MAX - 1) + 1)),
+            ),
+        }
+    }
+
+    fn matches(&self, a: &BeaconVariant) -> bool {
         match self {
             Matcher::Sequence {
                 chrom,
@@ -479,16 +454,13 @@ impl Matcher {
                 reference,
                 alternate,
             } => {
-                if !genome_build.eq_ignore_ascii_case(ASSEMBLY) {
-                    return false;
-                }
-                let Some((c, pos, r, alt)) = a.genomic.as_deref().and_then(parse_genomic) else {
-                    return false;
-                };
-                c == *chrom
-                    && pos == start0 + 1
-                    && reference.as_ref().is_none_or(|x| *x == r)
-                    && alt == *alternate
+                a.genome_build.eq_ignore_ascii_case(ASSEMBLY)
+                    && a.chrom.as_deref() == Some(chrom.as_str())
+                    && a.pos.and_then(|p| u64::try_from(p).ok()) == Some(start0 + 1)
+                    && reference
+                        .as_ref()
+                        .is_none_or(|x| a.ref_bases.as_deref() == Some(x.as_str()))
+                    && a.alt_bases.as_deref() == Some(alternate.as_str())
             }
             Matcher::Gene { gene, change } => {
                 if !a.gene.eq_ignore_ascii_case(gene) {
@@ -676,58 +648,32 @@ impl Ganome {
         result
     }
 
-    /// Distinct patients with a matching alteration in their case's latest findings, over
-    /// the cases whose patient's consent in force allows secondary use.
+    /// Distinct patients with a matching alteration in their case's latest findings (the
+    /// Beacon index, `beacon_variants`), over the cases whose patient's consent in force
+    /// allows secondary use.
     async fn beacon_count(&self, checked: &Checked) -> Result<u64, ServiceError> {
         let now = Timestamp::now();
-        let mut patients: BTreeSet<String> = BTreeSet::new();
-        let mut offset = 0;
-        loop {
-            let mut filter = CaseFilter::scoped(CaseScope::All);
-            filter.limit = 10_000;
-            filter.offset = offset;
-            let page = self.store.list_cases(&filter).await?;
-            let n = page.len() as i64;
-            for case in page {
-                if !checked.oncotree.is_empty() && !checked.oncotree.contains(&case.oncotree_code) {
-                    continue;
-                }
-                if patients.contains(&case.patient_id) {
-                    continue;
-                }
-                let consents = self.store.list_consents(&case.patient_id).await?;
-                let consented = [ResearchSector::Academia, ResearchSector::Industry]
-                    .into_iter()
-                    .any(|s| release::eligible_consent(&consents, s, now).is_ok());
-                if !consented {
-                    continue;
-                }
-                let Some(latest) = self.store.list_findings(&case.id).await?.pop() else {
-                    continue;
-                };
-                let Some((_, json)) = self.store.get_findings(&latest.id).await? else {
-                    continue;
-                };
-                let report: FindingsReport = serde_json::from_str(&json).map_err(|e| {
-                    ServiceError::Store(ganome_store::StoreError::Corrupt {
-                        table: "findings_reports",
-                        message: format!("findings {}: {e}", latest.id),
-                    })
-                })?;
-                if report
-                    .alterations
-                    .iter()
-                    .any(|a| checked.matcher.matches(a, &report.test.genome_build))
-                {
-                    patients.insert(case.patient_id.clone());
-                }
+        let (gene, position) = checked.matcher.lookup();
+        let hits = self.store.beacon_candidates(gene, position).await?;
+        let mut candidates: BTreeSet<&str> = BTreeSet::new();
+        for h in &hits {
+            if (checked.oncotree.is_empty() || checked.oncotree.contains(&h.oncotree_code))
+                && checked.matcher.matches(&h.variant)
+            {
+                candidates.insert(&h.patient_id);
             }
-            if n < filter.limit {
-                break;
-            }
-            offset += n;
         }
-        Ok(patients.len() as u64)
+        let mut n = 0;
+        for patient in candidates {
+            let consents = self.store.list_consents(patient).await?;
+            if [ResearchSector::Academia, ResearchSector::Industry]
+                .into_iter()
+                .any(|s| release::eligible_consent(&consents, s, now).is_ok())
+            {
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 }
 
@@ -777,11 +723,24 @@ mod tests {
         }
         assert_eq!(chromosome("NC_000023.11"), "X");
         assert_eq!(chromosome("chrM"), "MT");
-        assert_eq!(
-            parse_genomic("chr7:55191822 T>G"),
-            Some(("7".into(), 55191822, "T".into(), "G".into()))
-        );
-        assert_eq!(parse_genomic("not a position"), None);
+        let v = &ganome_store::beacon_variants_of(
+            r#"{"test": {"genome_build": "GRCh38"}, "alterations": [{"gene": "EGFR",
+                "label": "EGFR L858R", "genomic": "chr7:55191822 T>G",
+                "hgvs_p": "NP_005219.2:p.(Leu858Arg)"}]}"#,
+        )[0];
+        assert_eq!((v.chrom.as_deref(), v.pos), (Some("7"), Some(55191822)));
+        let seq = Matcher::Sequence {
+            chrom: "7".into(),
+            start0: 55191821,
+            reference: None,
+            alternate: "G".into(),
+        };
+        assert!(seq.matches(v));
+        let gene = Matcher::Gene {
+            gene: "EGFR".into(),
+            change: Some("L858R".into()),
+        };
+        assert!(gene.matches(v));
     }
 
     #[test]
