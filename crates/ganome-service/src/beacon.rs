@@ -456,7 +456,7 @@ impl Matcher {
             } => {
                 a.genome_build.eq_ignore_ascii_case(ASSEMBLY)
                     && a.chrom.as_deref() == Some(chrom.as_str())
-                    && a.pos.and_then(|p| u64::try_from(p).ok()) == Some(start0 + 1)
+                    && a.pos.and_then(|p| u64::try_from(p).ok()) == Some(start0.saturating_add(1))
                     && reference
                         .as_ref()
                         .is_none_or(|x| a.ref_bases.as_deref() == Some(x.as_str()))
