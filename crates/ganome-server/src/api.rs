@@ -2,6 +2,7 @@
 
 mod alerts;
 mod audit;
+mod beacon;
 mod cases;
 mod facilities;
 mod files;
@@ -25,7 +26,7 @@ use crate::AppState;
 /// The OpenAPI document of `/api/v1`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Ganome API", description = "Cancer genomic medicine: facilities, patients, consent, cases, result files, findings reports, re-interpretation alerts, expert panels, follow-up, audit."),
+    info(title = "Ganome API", description = "Cancer genomic medicine: facilities, patients, consent, cases, result files, findings reports, re-interpretation alerts, expert panels, follow-up, audit, GA4GH Beacon v2 discovery."),
     paths(
         session::login, session::logout, session::me,
         session::second_factor_status, session::second_factor_enrol,
@@ -47,6 +48,7 @@ use crate::AppState;
         followup::fhir_recommendations, followup::phenopacket, followup::list_treatments, followup::response,
         followup::adverse_event,
         indicators::json, indicators::csv,
+        beacon::info, beacon::service_info, beacon::configuration, beacon::map, beacon::entry_types, beacon::g_variants_get, beacon::g_variants_post,
         research::duo_terms, research::list, research::submit, research::get_one, research::decide, research::build, research::counts, research::download,
     ),
     components(schemas(crate::error::ErrorBody)),
@@ -171,6 +173,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/indicators", get(indicators::json))
         .route("/api/v1/indicators.csv", get(indicators::csv))
         .merge(research::routes())
+        .merge(beacon::routes())
 }
 
 /// The `Idempotency-Key` header, if sent.

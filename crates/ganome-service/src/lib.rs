@@ -17,6 +17,7 @@ mod actor;
 pub mod alerts;
 mod audit_trail;
 mod auth;
+pub mod beacon;
 mod cases;
 mod error;
 mod facilities;

@@ -85,9 +85,118 @@ pub struct KnowledgeReleaseRecord {
     pub is_current: bool,
 }
 
+/// One reported alteration as the Beacon index holds it (`docs/beacon.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BeaconVariant {
+    /// HGNC symbol, upper case.
+    pub gene: String,
+    /// HGVS p. as reported (`NP_005219.2:p.(Leu858Arg)`).
+    pub hgvs_p: Option<String>,
+    /// The report's label (`EGFR L858R`).
+    pub label: String,
+    /// Chromosome without `chr` (`7`, `X`, `MT`), for small variants.
+    pub chrom: Option<String>,
+    /// 1-based position.
+    pub pos: Option<i64>,
+    /// Reference bases.
+    pub ref_bases: Option<String>,
+    /// Alternate bases.
+    pub alt_bases: Option<String>,
+    /// The report's genome build.
+    pub genome_build: String,
+}
+
+/// A Beacon index row of a case's latest findings version, with the case's patient and
+/// tumour type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BeaconHit {
+    /// Case.
+    pub case_id: String,
+    /// Its patient.
+    pub patient_id: String,
+    /// Its OncoTree code.
+    pub oncotree_code: String,
+    /// The alteration.
+    pub variant: BeaconVariant,
+}
+
+/// `7` for `7`, `chr7`, `NC_000007.14`; `X`, `Y`, `MT` likewise.
+pub fn normalize_chromosome(name: &str) -> String {
+    let n = name.trim();
+    if let Some(acc) = n.strip_prefix("NC_") {
+        let num = acc.split('.').next().unwrap_or("");
+        return match num.trim_start_matches('0') {
+            "23" => "X".into(),
+            "24" => "Y".into(),
+            "12920" => "MT".into(),
+            other => other.to_owned(),
+        };
+    }
+    let n = n
+        .strip_prefix("chr")
+        .or_else(|| n.strip_prefix("CHR"))
+        .unwrap_or(n);
+    match n.to_ascii_uppercase().as_str() {
+        "M" => "MT".into(),
+        other => other.to_owned(),
+    }
+}
+
+/// The index rows of a findings report (its `alterations`; the VUS list is not indexed).
+/// The report is read as JSON so that the store needs no report model.
+pub fn beacon_variants_of(report_json: &str) -> Vec<BeaconVariant> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(report_json) else {
+        return Vec::new();
+    };
+    let text =
+        |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+    let build = v
+        .get("test")
+        .and_then(|t| text(t, "genome_build"))
+        .unwrap_or_default();
+    let Some(alterations) = v.get("alterations").and_then(|a| a.as_array()) else {
+        return Vec::new();
+    };
+    alterations
+        .iter()
+        .filter_map(|a| {
+            let gene = text(a, "gene")?.to_ascii_uppercase();
+            // `chr7:55191822 T>G`
+            let genomic = text(a, "genomic").and_then(|g| {
+                let (loc, change) = g.trim().split_once(' ')?;
+                let (chrom, pos) = loc.rsplit_once(':')?;
+                let (r, alt) = change.split_once('>')?;
+                Some((
+                    normalize_chromosome(chrom),
+                    pos.parse::<i64>().ok()?,
+                    r.to_ascii_uppercase(),
+                    alt.to_ascii_uppercase(),
+                ))
+            });
+            Some(BeaconVariant {
+                gene,
+                hgvs_p: text(a, "hgvs_p"),
+                label: text(a, "label").unwrap_or_default(),
+                chrom: genomic.as_ref().map(|g| g.0.clone()),
+                pos: genomic.as_ref().map(|g| g.1),
+                ref_bases: genomic.as_ref().map(|g| g.2.clone()),
+                alt_bases: genomic.as_ref().map(|g| g.3.clone()),
+                genome_build: build.clone(),
+            })
+        })
+        .collect()
+}
+
 /// Findings versions and knowledge releases.
 #[async_trait]
 pub trait FindingsStore: Send + Sync {
+    /// The Beacon index rows of each case's latest findings version with this gene (upper
+    /// case) or at this (chromosome, 1-based position).
+    async fn beacon_candidates(
+        &self,
+        gene: Option<&str>,
+        position: Option<(&str, i64)>,
+    ) -> Result<Vec<BeaconHit>, StoreError>;
     /// Stores a new findings version (numbered after the case's last), moving the case to
     /// `findings_issued` when [`NewFindings::move_from`] says so; `Conflict` if the case is no
     /// longer in that state. Returns the version as stored.

@@ -42,7 +42,10 @@ pub use clinical::{
     GermlineFollowUp, Outcome, PanelMeeting, Recommendation, SignOff, Treatment,
 };
 pub use error::StoreError;
-pub use findings::{FindingsStore, FindingsVersion, KnowledgeReleaseRecord, NewFindings};
+pub use findings::{
+    BeaconHit, BeaconVariant, FindingsStore, FindingsVersion, KnowledgeReleaseRecord, NewFindings,
+    beacon_variants_of, normalize_chromosome,
+};
 pub use indicators::{
     CaseFacts, ConsentFacts, FactsFeed, IndicatorStore, IndicatorWindow, MeetingCount, RecordBatch,
 };

@@ -462,6 +462,7 @@ impl Store for SqlStore {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        findings::backfill_beacon_rows(self).await?;
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 
 mod api_alerts;
 mod api_audit;
+mod api_beacon;
 mod api_clinical;
 mod api_indicators;
 mod api_research;

@@ -6,7 +6,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{SqlStore, move_case, parse_time_col};
-use crate::{FindingsStore, FindingsVersion, KnowledgeReleaseRecord, NewFindings, StoreError};
+use crate::{
+    BeaconHit, BeaconVariant, FindingsStore, FindingsVersion, KnowledgeReleaseRecord, NewFindings,
+    StoreError, beacon_variants_of,
+};
 
 const FINDINGS_COLS: &str = "id, case_id, version, report_id, schema_version, knowledge_release, \
      knowledge_hash, transcript_db, engine, reason, alterations, vus, options, top_level, trials, \
@@ -53,8 +56,110 @@ fn release_from_row(row: &AnyRow) -> Result<KnowledgeReleaseRecord, StoreError> 
     })
 }
 
+/// Writes the Beacon index rows of a findings version (in the caller's transaction).
+pub(super) async fn write_beacon_rows(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    findings_id: &str,
+    case_id: &str,
+    report_json: &str,
+) -> Result<(), StoreError> {
+    for v in beacon_variants_of(report_json) {
+        sqlx::query(
+            "INSERT INTO beacon_variants (findings_id, case_id, gene, hgvs_p, label, chrom, pos, \
+             ref_bases, alt_bases, genome_build) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(findings_id.to_owned())
+        .bind(case_id.to_owned())
+        .bind(v.gene)
+        .bind(v.hgvs_p)
+        .bind(v.label)
+        .bind(v.chrom)
+        .bind(v.pos)
+        .bind(v.ref_bases)
+        .bind(v.alt_bases)
+        .bind(v.genome_build)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Indexes the findings versions that have no Beacon rows yet (after the migration that
+/// made the table; versions without alterations are read again, harmlessly).
+pub(super) async fn backfill_beacon_rows(store: &SqlStore) -> Result<(), StoreError> {
+    let ids: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM findings_reports WHERE id NOT IN (SELECT findings_id FROM beacon_variants) \
+         ORDER BY id",
+    )
+    .fetch_all(&store.pool)
+    .await?;
+    for (id,) in ids {
+        let (case_id, json): (String, String) =
+            sqlx::query_as("SELECT case_id, report_json FROM findings_reports WHERE id = $1")
+                .bind(id.clone())
+                .fetch_one(&store.pool)
+                .await?;
+        let mut tx = store.pool.begin().await?;
+        write_beacon_rows(&mut tx, &id, &case_id, &json).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl FindingsStore for SqlStore {
+    async fn beacon_candidates(
+        &self,
+        gene: Option<&str>,
+        position: Option<(&str, i64)>,
+    ) -> Result<Vec<BeaconHit>, StoreError> {
+        let sql = |cond: &str| {
+            format!(
+                "SELECT b.case_id, c.patient_id, c.oncotree_code, b.gene, b.hgvs_p, b.label, \
+                 b.chrom, b.pos, b.ref_bases, b.alt_bases, b.genome_build \
+                 FROM beacon_variants b JOIN cases c ON c.id = b.case_id \
+                 WHERE {cond} AND b.findings_id = (SELECT f.id FROM findings_reports f \
+                   WHERE f.case_id = b.case_id ORDER BY f.version DESC LIMIT 1) \
+                 ORDER BY b.case_id"
+            )
+        };
+        let rows = match (gene, position) {
+            (Some(g), _) => {
+                sqlx::query(&sql("b.gene = $1"))
+                    .bind(g.to_owned())
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            (None, Some((c, p))) => {
+                sqlx::query(&sql("b.chrom = $1 AND b.pos = $2"))
+                    .bind(c.to_owned())
+                    .bind(p)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            (None, None) => return Ok(Vec::new()),
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(BeaconHit {
+                    case_id: r.try_get("case_id")?,
+                    patient_id: r.try_get("patient_id")?,
+                    oncotree_code: r.try_get("oncotree_code")?,
+                    variant: BeaconVariant {
+                        gene: r.try_get("gene")?,
+                        hgvs_p: r.try_get("hgvs_p")?,
+                        label: r.try_get("label")?,
+                        chrom: r.try_get("chrom")?,
+                        pos: r.try_get("pos")?,
+                        ref_bases: r.try_get("ref_bases")?,
+                        alt_bases: r.try_get("alt_bases")?,
+                        genome_build: r.try_get("genome_build")?,
+                    },
+                })
+            })
+            .collect()
+    }
+
     async fn insert_findings(&self, new: &NewFindings) -> Result<FindingsVersion, StoreError> {
         let _w = self.write().await;
         let mut tx = self.pool.begin().await?;
@@ -90,6 +195,7 @@ impl FindingsStore for SqlStore {
         .bind(new.report_json.clone())
         .execute(&mut *tx)
         .await?;
+        write_beacon_rows(&mut tx, &f.id, &f.case_id, &new.report_json).await?;
         if let Some(alert) = &new.alert {
             super::alerts::write_alert(&mut tx, alert, version).await?;
         }

@@ -376,9 +376,14 @@ async fn story(t: &testing::TestStore) {
         acknowledged_by: None,
         acknowledged_at: None,
     };
-    // Compared against a version that is not the latest: refused, and nothing is stored.
+    // Compared against a version that is not the latest: refused, and nothing is stored
+    // (nor its Beacon index rows).
+    let egfr = r#"{"test": {"genome_build": "GRCh38"}, "alterations": [{"gene": "EGFR",
+        "label": "EGFR L858R", "genomic": "chr7:55191822 T>G",
+        "hgvs_p": "NP_005219.2:p.(Leu858Arg)"}]}"#;
     let stale = NewFindings {
         alert: Some(alert("f0")),
+        report_json: egfr.into(),
         ..version("f2")
     };
     assert!(matches!(
@@ -388,11 +393,46 @@ async fn story(t: &testing::TestStore) {
     assert_eq!(s.list_findings("case2").await.unwrap().len(), 1);
     let all = AlertFilter::scoped(AlertScope::All);
     assert!(s.list_alerts(&all).await.unwrap().is_empty());
+    assert!(
+        s.beacon_candidates(Some("EGFR"), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let fresh = NewFindings {
         alert: Some(alert("f1")),
+        report_json: egfr.into(),
         ..version("f2")
     };
     assert_eq!(s.insert_findings(&fresh).await.unwrap().version, 2);
+    // The Beacon index: the latest version's alteration, by gene and by position.
+    let hits = s.beacon_candidates(Some("EGFR"), None).await.unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].case_id, "case2");
+    assert_eq!(
+        hits[0].variant.hgvs_p.as_deref(),
+        Some("NP_005219.2:p.(Leu858Arg)")
+    );
+    assert_eq!(
+        s.beacon_candidates(None, Some(("7", 55191822)))
+            .await
+            .unwrap(),
+        hits
+    );
+    assert!(
+        s.beacon_candidates(None, Some(("7", 55191821)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A later version without it: the case no longer matches (latest version only).
+    assert_eq!(s.insert_findings(&version("f3")).await.unwrap().version, 3);
+    assert!(
+        s.beacon_candidates(Some("EGFR"), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let stored = s.get_alert("alert-after-f1").await.unwrap().unwrap();
     assert_eq!((stored.findings_version, stored.previous_version), (2, 1));
     assert_eq!(stored.case_number, "GNM-2019-000002");
