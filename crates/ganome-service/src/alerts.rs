@@ -211,12 +211,11 @@ impl Ganome {
         reason: &str,
         at: Timestamp,
     ) -> Result<Option<ReinterpretationAlert>, ServiceError> {
-        let Some((_, json)) = self.store.get_findings(&previous.id).await? else {
+        let Some(before) = self.stored_findings(&previous.id).await? else {
             return Ok(None);
         };
-        let before: FindingsReport = serde_json::from_str(&json)
-            .map_err(|e| ServiceError::Engine(format!("stored findings {}: {e}", previous.id)))?;
-        let options = new_or_improved_options(&report_options(&before), &report_options(report));
+        let options =
+            new_or_improved_options(&report_options(&before.report), &report_options(report));
         if options.is_empty() {
             return Ok(None);
         }

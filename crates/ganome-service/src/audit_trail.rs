@@ -4,7 +4,6 @@
 use ganome_core::Timestamp;
 use ganome_store::{AuditFilter, AuditRecord, ChainReport};
 use serde::{Deserialize, Serialize};
-use time::{PrimitiveDateTime, Time, UtcOffset};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{Actor, Ganome, ServiceError, access};
@@ -45,11 +44,10 @@ pub const OUTCOMES: [&str; 10] = [
     "error",
 ];
 
-/// Midnight JST of a `YYYY-MM-DD` day, as a timestamp.
+/// Midnight JST of a `YYYY-MM-DD` day; 422 naming `field` otherwise.
 fn jst_midnight(field: &str, text: &str) -> Result<time::OffsetDateTime, ServiceError> {
     let day = ganome_core::parse_date(text).map_err(|m| ServiceError::invalid(field, m))?;
-    let jst = UtcOffset::from_hms(9, 0, 0).unwrap_or(UtcOffset::UTC);
-    Ok(PrimitiveDateTime::new(day, Time::MIDNIGHT).assume_offset(jst))
+    Ok(crate::indicators::jst_start_of(day).datetime())
 }
 
 impl AuditSearch {

@@ -271,26 +271,6 @@ impl Ganome {
             .await
     }
 
-    /// The newest audit rows (auditors and administrators).
-    pub async fn list_audit(
-        &self,
-        actor: &Actor,
-        limit: i64,
-        before_seq: Option<i64>,
-    ) -> Result<Vec<ganome_store::AuditRecord>, ServiceError> {
-        let result = async {
-            if !access::may_audit(actor) {
-                return Err(ServiceError::Forbidden(
-                    "only auditors read the audit trail".into(),
-                ));
-            }
-            Ok(self.store.list_audit(limit, before_seq).await?)
-        }
-        .await;
-        self.audit_result(actor, "audit.read", "audit_log", None, result)
-            .await
-    }
-
     /// Checks the audit chain (operator or auditor).
     pub async fn verify_audit(&self) -> Result<ganome_store::ChainReport, ServiceError> {
         Ok(self.store.verify_audit_chain().await?)

@@ -647,15 +647,37 @@ impl Ganome {
         actor: &Actor,
         id: &str,
     ) -> Result<FindingsDocument, ServiceError> {
-        let (version, json) = self
-            .store
-            .get_findings(id)
+        let doc = self
+            .stored_findings(id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("findings {id}")))?;
-        self.load_case_if(actor, &version.case_id, access::may_read_findings)
+        self.load_case_if(actor, &doc.version.case_id, access::may_read_findings)
             .await?;
+        Ok(doc)
+    }
+
+    /// A stored findings version with its report read back (no access check: for callers
+    /// that have made theirs).
+    pub(crate) async fn stored_findings(
+        &self,
+        id: &str,
+    ) -> Result<Option<FindingsDocument>, ServiceError> {
+        let Some((version, json)) = self.store.get_findings(id).await? else {
+            return Ok(None);
+        };
         let report: FindingsReport = serde_json::from_str(&json)
             .map_err(|e| ServiceError::Engine(format!("stored findings {id}: {e}")))?;
-        Ok(FindingsDocument { version, report })
+        Ok(Some(FindingsDocument { version, report }))
+    }
+
+    /// A case's latest findings version with its report, if it has one (no access check).
+    pub(crate) async fn latest_findings(
+        &self,
+        case_id: &str,
+    ) -> Result<Option<FindingsDocument>, ServiceError> {
+        match self.store.list_findings(case_id).await?.pop() {
+            Some(latest) => self.stored_findings(&latest.id).await,
+            None => Ok(None),
+        }
     }
 }

@@ -251,23 +251,13 @@ impl Ganome {
                 .get_patient(&record.case.patient_id)
                 .await?
                 .ok_or_else(|| ServiceError::NotFound(format!("patient of case {case_id}")))?;
-            let latest = self.store.list_findings(case_id).await?.into_iter().last();
-            let findings = match latest {
-                Some(v) => match self.store.get_findings(&v.id).await? {
-                    Some((v, json)) => {
-                        let report: FindingsReport = serde_json::from_str(&json).map_err(|e| {
-                            ServiceError::Engine(format!("stored findings {}: {e}", v.id))
-                        })?;
-                        Some((v.id, report))
-                    }
-                    None => None,
-                },
-                None => None,
-            };
+            let findings = self.latest_findings(case_id).await?;
             Ok(case_phenopacket(
                 &record,
                 &patient,
-                findings.as_ref().map(|(id, r)| (id.as_str(), r)),
+                findings
+                    .as_ref()
+                    .map(|d| (d.version.id.as_str(), &d.report)),
                 ganome_core::Timestamp::now(),
             ))
         }

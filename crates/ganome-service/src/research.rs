@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use bytes::Bytes;
 use ganome_core::{ApplicationState, ResearchSector, Timestamp, ValidationErrors};
-use ganome_report::FindingsReport;
+
 use ganome_store::{
     ApplicationDecision, ApplicationEvent, CaseFilter, CaseScope, ClinicalFilter, Facility,
     ReleaseMember, ResearchApplication, ResearchRelease, ResearchScope,
@@ -30,7 +30,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{Actor, Ganome, ServiceError, access, ids};
+use crate::{Actor, FindingsDocument, Ganome, ServiceError, access, ids};
 pub use release::{ReleaseAlteration, ReleaseRecord, ReleaseTreatment};
 pub use suppression::CountCell;
 
@@ -739,20 +739,11 @@ impl Ganome {
                     *excluded.entry("embargo".to_owned()).or_default() += 1;
                     continue;
                 }
-                let Some(latest) = self.store.list_findings(&case.id).await?.pop() else {
+                let Some(FindingsDocument { report, .. }) = self.latest_findings(&case.id).await?
+                else {
                     *excluded.entry("no_findings".to_owned()).or_default() += 1;
                     continue;
                 };
-                let Some((_, json)) = self.store.get_findings(&latest.id).await? else {
-                    *excluded.entry("no_findings".to_owned()).or_default() += 1;
-                    continue;
-                };
-                let report: FindingsReport = serde_json::from_str(&json).map_err(|e| {
-                    ServiceError::Store(ganome_store::StoreError::Corrupt {
-                        table: "findings_reports",
-                        message: format!("findings {}: {e}", latest.id),
-                    })
-                })?;
                 let alterations: Vec<ReleaseAlteration> = report
                     .alterations
                     .iter()

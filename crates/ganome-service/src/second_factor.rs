@@ -142,6 +142,26 @@ fn minutes(m: i64) -> time::Duration {
 }
 
 impl Ganome {
+    /// A current code from the user's app, or a wrong-code refusal that counts as a failed
+    /// login (confirming and turning off the factor both ask for one).
+    async fn require_second_factor_code(
+        &self,
+        factor: &SecondFactor,
+        username: &str,
+        code: &str,
+        now: Timestamp,
+    ) -> Result<(), ServiceError> {
+        if self
+            .accept_second_factor_code(factor, username, code, now)
+            .await?
+        {
+            Ok(())
+        } else {
+            self.count_login_failure(username, now).await?;
+            Err(wrong_code())
+        }
+    }
+
     /// Accepts `code` for a second factor at `now`: it must be the code of a step around
     /// `now` later than the last accepted one; that step is then stored (and a pending
     /// factor confirmed). False for a wrong, stale or replayed code.
@@ -318,15 +338,8 @@ impl Ganome {
                     ));
                 }
             };
-            if self
-                .accept_second_factor_code(&factor, &actor.username, code, now)
-                .await?
-            {
-                Ok(())
-            } else {
-                self.count_login_failure(&actor.username, now).await?;
-                Err(wrong_code())
-            }
+            self.require_second_factor_code(&factor, &actor.username, code, now)
+                .await
         }
         .await;
         self.audited(entry, result).await
@@ -363,16 +376,10 @@ impl Ganome {
                     ));
                 }
             };
-            if self
-                .accept_second_factor_code(&factor, &actor.username, code, now)
-                .await?
-            {
-                self.store.delete_second_factor(&actor.user_id).await?;
-                Ok(())
-            } else {
-                self.count_login_failure(&actor.username, now).await?;
-                Err(wrong_code())
-            }
+            self.require_second_factor_code(&factor, &actor.username, code, now)
+                .await?;
+            self.store.delete_second_factor(&actor.user_id).await?;
+            Ok(())
         }
         .await;
         self.audited(entry, result).await

@@ -6,11 +6,14 @@
 //! (`testdata/beacon-v2/`).
 
 use ganome_core::{FacilityKind, Role};
-use ganome_store::{AuditFilter, NewFacility, testing};
+use ganome_store::{AuditFilter, testing};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::api_story::{Server, add_user, egfr_case_over_http, start_with_findings, token};
+use crate::api_story::{
+    Server, add_user, egfr_case_over_http, linked_cooperative, research_organisation,
+    start_with_findings, token,
+};
 
 const BOOLEAN_EXAMPLE: &str =
     include_str!("../../../../testdata/beacon-v2/beaconBooleanResponse-example.json");
@@ -70,28 +73,8 @@ fn check_variant_response(example: &str, r: &Value) {
 async fn story(s: Server) {
     let url = |p: &str| format!("{}{p}", s.base);
     let http = reqwest::Client::new();
-    s.ganome
-        .store()
-        .upsert_facility(&NewFacility {
-            id: "R-UNIV".into(),
-            kind: FacilityKind::ResearchAcademia,
-            name_ja: "R-UNIV".into(),
-            name_en: None,
-            prefecture_code: "13".into(),
-            may_host_panel: false,
-        })
-        .await
-        .unwrap();
-    let coop = s
-        .ganome
-        .store()
-        .list_facilities()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|f| f.kind == FacilityKind::CooperativeHospital && !f.links.is_empty())
-        .unwrap()
-        .id;
+    research_organisation(&s, "R-UNIV", FacilityKind::ResearchAcademia).await;
+    let coop = linked_cooperative(&s).await;
     for (name, role, facility) in [
         ("dr.coop", Role::Clinician, coop.as_str()),
         ("lab", Role::Lab, "L01"),

@@ -6,12 +6,13 @@
 //! the release.
 
 use ganome_core::{FacilityKind, Role};
-use ganome_store::{NewFacility, testing};
+use ganome_store::testing;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::api_story::{
-    Server, add_user, csrf_of, egfr_case_over_http, page, start_with_findings, token, web_login,
+    Server, add_user, csrf_of, egfr_case_over_http, linked_cooperative, page,
+    research_organisation, start_with_findings, token, web_login,
 };
 
 #[tokio::test]
@@ -26,33 +27,9 @@ async fn api_research_story_on_every_backend() {
 async fn story(s: Server) {
     let url = |p: &str| format!("{}{p}", s.base);
     let http = reqwest::Client::new();
-    for (id, kind) in [
-        ("R-UNIV", FacilityKind::ResearchAcademia),
-        ("R-PHARMA", FacilityKind::ResearchIndustry),
-    ] {
-        s.ganome
-            .store()
-            .upsert_facility(&NewFacility {
-                id: id.into(),
-                kind,
-                name_ja: id.into(),
-                name_en: None,
-                prefecture_code: "13".into(),
-                may_host_panel: false,
-            })
-            .await
-            .unwrap();
-    }
-    let coop = s
-        .ganome
-        .store()
-        .list_facilities()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|f| f.kind == FacilityKind::CooperativeHospital && !f.links.is_empty())
-        .unwrap()
-        .id;
+    research_organisation(&s, "R-UNIV", FacilityKind::ResearchAcademia).await;
+    research_organisation(&s, "R-PHARMA", FacilityKind::ResearchIndustry).await;
+    let coop = linked_cooperative(&s).await;
     for (name, role, facility) in [
         ("dr.coop", Role::Clinician, coop.as_str()),
         ("lab", Role::Lab, "L01"),

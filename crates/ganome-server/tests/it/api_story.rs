@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
-use ganome_core::Role;
+use ganome_core::{FacilityKind, Role};
 use ganome_service::{CreateUser, Ganome, GanomeConfig};
-use ganome_store::{BlobStore, Store, testing};
+use ganome_store::{BlobStore, NewFacility, Store, testing};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
@@ -67,6 +67,35 @@ pub(crate) async fn add_user(s: &Server, name: &str, role: Role, facility: &str)
         })
         .await
         .unwrap();
+}
+
+/// Adds a research organisation (`kind` is academia or industry) in Tokyo.
+pub(crate) async fn research_organisation(s: &Server, id: &str, kind: FacilityKind) {
+    s.ganome
+        .store()
+        .upsert_facility(&NewFacility {
+            id: id.into(),
+            kind,
+            name_ja: id.into(),
+            name_en: None,
+            prefecture_code: "13".into(),
+            may_host_panel: false,
+        })
+        .await
+        .unwrap();
+}
+
+/// A cooperative hospital of the shipped network that is linked to a panel.
+pub(crate) async fn linked_cooperative(s: &Server) -> String {
+    s.ganome
+        .store()
+        .list_facilities()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.kind == FacilityKind::CooperativeHospital && !f.links.is_empty())
+        .unwrap()
+        .id
 }
 
 pub(crate) async fn token(s: &Server, name: &str) -> String {
